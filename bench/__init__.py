@@ -1,0 +1,1 @@
+"""Frontier's benchmarks (``make bench``)."""

@@ -1,0 +1,5 @@
+"""``python -m frontier``."""
+
+from frontier.cli.main import app
+
+app()

@@ -1,0 +1,1 @@
+"""Accounts: users, profiles, expertise."""

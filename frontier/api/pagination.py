@@ -1,0 +1,59 @@
+"""The one pagination contract: ``?limit=`` (default 50, max 200) and an opaque ``?cursor=``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from frontier.errors import FieldProblem, InvalidInput
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of items and the cursor of the next page (null on the last page)."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+class PageParams(BaseModel):
+    """Validated pagination query parameters."""
+
+    limit: int
+    after: list[Any] | None
+
+
+def encode_cursor(key: list[Any]) -> str:
+    """An opaque cursor holding the sort key of the last item returned."""
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    """The sort key inside a cursor; InvalidInput naming ``cursor`` when it wasn't made by us."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+        raise InvalidInput([FieldProblem("cursor", "is not a cursor returned by this API")]) from error
+    if not isinstance(key, list) or not key or not all(isinstance(k, str | int | float) for k in key):
+        raise InvalidInput([FieldProblem("cursor", "is not a cursor returned by this API")])
+    return key
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(max_length=500, description="next_cursor of the previous page")
+    ] = None,
+) -> PageParams:
+    """FastAPI dependency reading ``limit`` and ``cursor``."""
+    return PageParams(limit=limit, after=decode_cursor(cursor) if cursor else None)

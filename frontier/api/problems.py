@@ -1,0 +1,83 @@
+"""RFC 9457 problem details for every error the API returns."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from frontier.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
+    """A problem-details response."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    # ("query", "limit") -> "limit"; ("body", "profile", "email") -> "profile.email"
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or str(loc[-1] if loc else "request")
+
+
+def install(app: FastAPI) -> None:
+    """Map framework and domain exceptions to problem details, once, for the whole app."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field_name(e.get("loc", ())), "problem": e.get("msg", "invalid")} for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors)
+        return problem(422, "Invalid input", detail, errors=errors)
+
+    @app.exception_handler(InvalidInput)
+    async def _domain_invalid(request: Request, exc: InvalidInput) -> JSONResponse:
+        errors = [{"field": p.field, "problem": p.problem} for p in exc.problems]
+        return problem(422, "Invalid input", str(exc), errors=errors)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, "Not found", str(exc) or None)
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
+        return problem(409, "Conflict", str(exc) or None)
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _unavailable(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+        log.error("database unavailable: %s", exc)
+        return problem(503, "Service unavailable", "the database is not reachable; try again shortly")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = problem(exc.status_code, _title(exc.status_code), str(exc.detail) if exc.detail else None)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "Internal server error", "an unexpected error occurred; it has been logged")
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,69 @@
+"""What every command shares: settings, the database, and turning errors into one clear line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from frontier.config import Settings, get_settings
+from frontier.db.session import Database, open_database
+from frontier.errors import ConfigurationError, FrontierError, InvalidInput
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
+    """Print one line on stderr and return the Exit to raise."""
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def settings() -> Settings:
+    """Settings, or exit 2 naming the bad variable."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "FRONTIER_" + str(first["loc"][0]).upper() if first["loc"] else "FRONTIER_*"
+        raise fail(f"{name}: {first['msg']}", EXIT_USAGE) from error
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn Frontier's expected errors into a one-line message and an exit code (2 for bad input)."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (InvalidInput, ConfigurationError) as error:
+            raise fail(str(error), EXIT_USAGE) from error
+        except FrontierError as error:
+            raise fail(str(error).splitlines()[0] if "\n" not in str(error) else str(error)) from error
+        except KeyboardInterrupt:
+            sys.exit(130)
+
+    return wrapper
+
+
+@contextmanager
+def database(*, check: bool = True) -> Iterator[Database]:
+    """The configured database for the duration of a command (the embedded server is released after)."""
+    db = open_database(settings(), check=check)
+    try:
+        yield db
+    finally:
+        db.close()

@@ -1,0 +1,67 @@
+"""``frontier demo``: load the bundled real data; with no sub-command, upgrade + load + serve."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from frontier.cli.common import console, database, handle_errors
+from frontier.db import migrate
+from frontier.demo import loader
+
+app = typer.Typer(help="The demo: real data shipped with Frontier.", invoke_without_command=True)
+
+
+def load_with_progress() -> loader.LoadReport:
+    """Load the demo into the configured database, showing a progress bar."""
+    with (
+        database() as db,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar,
+    ):
+        task = bar.add_task("loading demo data", total=loader.demo_size() + len(loader.read_catalogue()))
+
+        def advance(_: str, count: int) -> None:
+            bar.advance(task, count)
+
+        with db.session() as session:
+            return loader.load_demo(session, progress=advance)
+
+
+@app.command()
+@handle_errors
+def load() -> None:
+    """Import the bundled technologies and their monthly GitHub series (running it twice = once)."""
+    report = load_with_progress()
+    console.print(
+        f"demo loaded: {report.technologies} technologies, {report.aliases} aliases, "
+        f"{report.observations} observations written (unchanged rows are skipped)"
+    )
+
+
+@app.callback()
+def demo(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port", min=1, max=65535)] = 8000,
+) -> None:
+    """With no sub-command: migrate, load the demo, then serve (one command for a first look)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from frontier.cli.serve import run_server
+
+    @handle_errors
+    def _run() -> None:
+        with database() as db:
+            migrate.upgrade(db.engine)
+        load_with_progress()
+        run_server(host, port)
+
+    _run()

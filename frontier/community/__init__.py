@@ -1,0 +1,1 @@
+"""Community: contributions, their impact and community leadership."""

@@ -1,0 +1,126 @@
+"""Frontier's settings: one pydantic-settings class, read from ``FRONTIER_*`` environment variables."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from frontier.errors import ConfigurationError
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+_URL_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+
+def default_data_dir() -> Path:
+    """The data folder used when ``FRONTIER_DATA_DIR`` is unset.
+
+    As root the embedded server opens every parent folder of its data directory to everyone (ARCHITECTURE.md),
+    so root gets ``/var/lib/frontier`` rather than a folder under a home directory.
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/frontier")
+    return Path(platformdirs.user_data_dir("frontier", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Effective configuration. Every field maps to ``FRONTIER_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="FRONTIER_", extra="ignore", validate_default=True)
+
+    database_url: SecretStr | None = Field(
+        default=None, description="PostgreSQL URL; unset runs the embedded server in DATA_DIR"
+    )
+    data_dir: Path = Field(default_factory=default_data_dir, description="Embedded database, secret key")
+    redis_url: SecretStr | None = Field(default=None, description="Redis URL; unset uses an in-process cache")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Key for signing and encryption; generated in DATA_DIR for the embedded DB"
+    )
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL for absolute links")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated proxy addresses/networks whose X-Forwarded-For counts",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(_URL_SCHEMES):
+            raise ValueError("must be a PostgreSQL URL starting with postgresql://")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # raises ValueError naming the bad address
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True when Frontier runs its own PostgreSQL server in ``data_dir``."""
+        return self.database_url is None
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """The secret key: from the environment, else (embedded database only) from a 0600 file in the data dir.
+
+    Raises ConfigurationError with an external database and no key: workers on other machines must share it.
+    """
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    if not settings.embedded:
+        raise ConfigurationError(
+            "FRONTIER_SECRET_KEY is required with FRONTIER_DATABASE_URL: every process sharing the database "
+            "must use the same key (generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    path = settings.data_dir / SECRET_KEY_FILE
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two processes starting together must not each write their own key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="utf-8").strip()
+
+
+def masked(value: SecretStr | str | None) -> str:
+    """A secret shown as its first characters only, or '(unset)'."""
+    if value is None:
+        return "(unset)"
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if "://" in text and "@" in text:
+        scheme, rest = text.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return "*" * 8 if text else "(empty)"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,179 @@
+"""``frontier demo load``: the bundled real data (catalogue + GitHub monthly series), loaded idempotently.
+
+Loading twice leaves the database exactly as loading once: technologies upsert on slug, aliases on their
+text, observations on their natural key (only changed values are rewritten).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from frontier.db.base import TechEcosystem
+from frontier.trends.models import Observation, Technology, TechnologyAlias
+
+DATA = resources.files("frontier.demo") / "data"
+SOURCE = "github"
+# language_monthly sums each language's top-100 list; repo_monthly is each technology's own repositories.
+LANGUAGE_METRICS = {"stars": "top100_stars", "forks": "top100_forks", "open_issues": "top100_open_issues"}
+REPO_METRICS = {"stars": "stars", "forks": "forks", "open_issues": "open_issues"}
+CATALOGUE_FIELDS = (
+    "name",
+    "ecosystem",
+    "description",
+    "github_language",
+    "github_topics",
+    "github_repositories",
+    "stackoverflow_tag",
+    "pypi_packages",
+    "npm_packages",
+    "search_terms",
+)
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load wrote."""
+
+    technologies: int
+    aliases: int
+    observations: int
+
+
+def read_catalogue() -> list[dict[str, Any]]:
+    """The bundled technology catalogue."""
+    entries: list[dict[str, Any]] = json.loads((DATA / "technologies.json").read_text(encoding="utf-8"))
+    return entries
+
+
+def _month(text_value: str) -> date:
+    year, month = text_value.split("-")
+    return date(int(year), int(month), 1)
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text_value = (DATA / name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text_value, newline="")))
+
+
+def upsert_catalogue(session: Session, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Insert or update technologies and their aliases; returns slug -> id."""
+    rows = [{"slug": e["slug"], **{f: e[f] for f in CATALOGUE_FIELDS}} for e in entries]
+    for row in rows:
+        row["ecosystem"] = TechEcosystem(row["ecosystem"])
+    stmt = insert(Technology).values(rows)
+    changed = {f: stmt.excluded[f] for f in CATALOGUE_FIELDS}
+    stmt = stmt.on_conflict_do_update(index_elements=["slug"], set_={**changed, "updated_at": func.now()})
+    session.execute(stmt)
+    ids = dict(session.execute(select(Technology.slug, Technology.id)).all())
+    aliases: dict[str, Any] = {}
+    for entry in entries:
+        for spelling in [entry["slug"], entry["name"], *entry["aliases"], entry.get("github_language") or ""]:
+            normalised = spelling.strip().lower()
+            if normalised:
+                aliases.setdefault(normalised, ids[entry["slug"]])
+    alias_stmt = insert(TechnologyAlias).values(
+        [{"alias": a, "technology_id": t, "source": "catalogue"} for a, t in aliases.items()]
+    )
+    alias_stmt = alias_stmt.on_conflict_do_update(
+        index_elements=["alias"], set_={"technology_id": alias_stmt.excluded.technology_id}
+    )
+    session.execute(alias_stmt)
+    return ids
+
+
+def language_observations(entries: list[dict[str, Any]], ids: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """Observations from the per-language top-100 sums."""
+    by_language = {e["github_language"]: ids[e["slug"]] for e in entries if e.get("github_language")}
+    for row in _read_csv("language_monthly.csv"):
+        technology_id = by_language.get(row["language"])
+        if technology_id is None:
+            continue
+        for column, metric in LANGUAGE_METRICS.items():
+            yield _observation(technology_id, metric, _month(row["month"]), float(row[column]))
+
+
+def repository_observations(entries: list[dict[str, Any]], ids: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """Observations from each technology's own repositories: monthly sums over the repositories it lists.
+
+    A repository is in the data only in months it was in a top-100 list, so a series may have missing months
+    (stored as absent, never as zero). Renamed repositories are listed under every name they had.
+    """
+    owner = {repo: e["slug"] for e in entries for repo in e["github_repositories"]}
+    monthly: dict[tuple[str, date], dict[str, dict[str, str]]] = defaultdict(dict)
+    for row in _read_csv("repo_monthly.csv"):
+        slug = owner.get(row["repo"])
+        if slug is not None:
+            monthly[(slug, _month(row["month"]))][row["repo"]] = row
+    for (slug, month), repos in sorted(monthly.items()):
+        for column, metric in REPO_METRICS.items():
+            total = sum(float(r[column]) for r in repos.values())
+            yield _observation(ids[slug], metric, month, total)
+
+
+def _observation(technology_id: Any, metric: str, month: date, value: float) -> dict[str, Any]:
+    return {
+        "technology_id": technology_id,
+        "source": SOURCE,
+        "metric": metric,
+        "granularity": "month",
+        "period_start": month,
+        "value": value,
+    }
+
+
+def upsert_observations(
+    session: Session, rows: list[dict[str, Any]], batch: int = 2000, progress: Progress | None = None
+) -> int:
+    """Idempotent bulk upsert on the natural key; partitions are made first. Returns rows written."""
+    if not rows:
+        return 0
+    first, last = min(r["period_start"] for r in rows), max(r["period_start"] for r in rows)
+    session.execute(text("SELECT ensure_observation_partitions(:a, :b)"), {"a": first, "b": last})
+    written = 0
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        values = insert(Observation).values(chunk)
+        upsert = values.on_conflict_do_update(
+            index_elements=["technology_id", "source", "metric", "granularity", "period_start"],
+            set_={"value": values.excluded.value, "collected_at": func.now()},
+            where=Observation.value.is_distinct_from(values.excluded.value),
+        ).returning(Observation.period_start)
+        written += len(session.execute(upsert).all())
+        if progress is not None:
+            progress("observations", len(chunk))
+    return written
+
+
+def load_demo(session: Session, progress: Progress | None = None) -> LoadReport:
+    """Load the whole demo in the session's transaction (all or nothing)."""
+    entries = read_catalogue()
+    ids = upsert_catalogue(session, entries)
+    if progress is not None:
+        progress("technologies", len(entries))
+    rows = [*language_observations(entries, ids), *repository_observations(entries, ids)]
+    written = upsert_observations(session, rows, progress=progress)
+    aliases = session.scalar(select(func.count()).select_from(TechnologyAlias)) or 0
+    return LoadReport(technologies=len(entries), aliases=aliases, observations=written)
+
+
+def demo_size() -> int:
+    """How many observation rows the demo holds (for progress bars)."""
+    entries = read_catalogue()
+    ids = {e["slug"]: e["slug"] for e in entries}
+    return sum(1 for _ in language_observations(entries, ids)) + sum(
+        1 for _ in repository_observations(entries, ids)
+    )

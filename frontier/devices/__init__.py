@@ -1,0 +1,1 @@
+"""Devices: mobile exploration sessions and progressive-web-app feature usage."""

@@ -1,0 +1,1 @@
+"""Discovery: content, embeddings, search, exploration paths."""

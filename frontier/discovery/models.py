@@ -1,0 +1,210 @@
+"""Discovery tables: content, its session-sized units, progress, embedding models and stored vectors."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from frontier.db.base import (
+    EXPLORATION_DEPTH,
+    LEARNING_MODE,
+    TECH_ECOSYSTEM,
+    Base,
+    ExplorationDepth,
+    LearningMode,
+    TechEcosystem,
+    created_at,
+    non_negative,
+    one_of,
+    scale_1_10,
+    updated_at,
+    uuid_pk,
+)
+
+PROGRESS_STATUSES = ("started", "completed", "skipped")
+MODEL_STATUSES = ("building", "active", "retired")
+
+
+class ExplorationContent(Base):
+    """A piece of learning material (book, course, tutorial, podcast, article).
+
+    ``unit_id`` is the item's first unit (position 1 in ``exploration_units``): the unit a newcomer starts
+    with, and what the seed's queries join progress on. Longer items have more units after it.
+    """
+
+    __tablename__ = "exploration_content"
+    __table_args__ = (
+        *scale_1_10("trend_alignment", "innovation_potential"),
+        CheckConstraint("estimated_time_minutes > 0", name="estimated_time_positive"),
+        Index("ix_exploration_content_technology_ids", "technology_ids", postgresql_using="gin"),
+    )
+
+    content_id: Mapped[uuid.UUID] = uuid_pk()
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        # Deferred: an item and its first unit are inserted in one transaction, each naming the other.
+        ForeignKey(
+            "exploration_units.unit_id",
+            use_alter=True,
+            deferrable=True,
+            initially="DEFERRED",
+            name="fk_exploration_content_unit_id_exploration_units",
+        ),
+        nullable=False,
+        unique=True,
+        server_default=text("gen_random_uuid()"),
+    )
+    external_key: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    format: Mapped[str | None] = mapped_column(String(30))
+    source: Mapped[str | None] = mapped_column(String(50))
+    technology_keywords: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
+    technology_ids: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"
+    )
+    ecosystem_tags: Mapped[list[TechEcosystem]] = mapped_column(
+        ARRAY(TECH_ECOSYSTEM), nullable=False, server_default="{}"
+    )
+    trend_alignment: Mapped[int | None] = mapped_column(Integer)
+    innovation_potential: Mapped[int | None] = mapped_column(Integer)
+    exploration_mode: Mapped[LearningMode | None] = mapped_column(LEARNING_MODE)
+    depth: Mapped[ExplorationDepth | None] = mapped_column(EXPLORATION_DEPTH)
+    estimated_time_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class ExplorationUnit(Base):
+    """A session-sized part of a content item, taken in ``position`` order."""
+
+    __tablename__ = "exploration_units"
+    __table_args__ = (
+        UniqueConstraint("content_id", "position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint("estimated_minutes > 0", name="estimated_minutes_positive"),
+    )
+
+    unit_id: Mapped[uuid.UUID] = uuid_pk()
+    content_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("exploration_content.content_id", ondelete="CASCADE"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str | None] = mapped_column(String(500))
+    estimated_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ExplorationProgress(Base):
+    """What a person did with one unit."""
+
+    __tablename__ = "exploration_progress"
+    __table_args__ = (
+        one_of("status", PROGRESS_STATUSES),
+        CheckConstraint("completed_at IS NULL OR completed_at >= started_at", name="completed_after_start"),
+        *non_negative("minutes_spent"),
+        Index("ix_exploration_progress_unit_id", "unit_id"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("exploration_units.unit_id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(12), nullable=False, server_default="completed")
+    minutes_spent: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = created_at()
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ExplorationEmbeddingModel(Base):
+    """A text-embedding model; at most one is ``active`` (serving queries) at a time."""
+
+    __tablename__ = "exploration_embedding_models"
+    __table_args__ = (
+        UniqueConstraint("model_name", "model_version"),
+        one_of("status", MODEL_STATUSES),
+        CheckConstraint("embedding_dimensions BETWEEN 1 AND 16000", name="dimensions_range"),
+        Index(
+            "uq_exploration_embedding_models_active",
+            "status",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    model_id: Mapped[uuid.UUID] = uuid_pk()
+    model_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    model_version: Mapped[str] = mapped_column(String(50), nullable=False)
+    provider: Mapped[str] = mapped_column(String(100), nullable=False)
+    embedding_dimensions: Mapped[int] = mapped_column(Integer, nullable=False)
+    trend_analysis_optimized: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false")
+    )
+    technology_comparison_trained: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false")
+    )
+    innovation_pattern_recognition: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false")
+    )
+    community_content_aligned: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false")
+    )
+    status: Mapped[str] = mapped_column(String(10), nullable=False, server_default="building")
+    artifact_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = created_at()
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ContentEmbedding(Base):
+    """A content item's vector under one model, so two models can coexist while content is re-embedded.
+
+    The column has no fixed dimension; each model gets its own partial HNSW index over
+    ``embedding::vector(<dims>)``, which also rejects vectors of the wrong size.
+    """
+
+    __tablename__ = "content_embeddings"
+    __table_args__ = (Index("ix_content_embeddings_model_id", "model_id"),)
+
+    content_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("exploration_content.content_id", ondelete="CASCADE"), primary_key=True
+    )
+    model_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("exploration_embedding_models.model_id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    embedding: Mapped[Any] = mapped_column(Vector(), nullable=False)
+    text_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    embedded_at: Mapped[datetime] = created_at()
+
+
+def hnsw_index_ddl(model_id: uuid.UUID, dimensions: int) -> str:
+    """DDL of the HNSW cosine index serving one model's vectors (created by the embedding job)."""
+    suffix = model_id.hex[:12]
+    return (
+        f"CREATE INDEX IF NOT EXISTS ix_content_embeddings_hnsw_{suffix} ON content_embeddings "
+        f"USING hnsw ((embedding::vector({int(dimensions)})) vector_cosine_ops) "
+        f"WHERE model_id = '{model_id}'"
+    )

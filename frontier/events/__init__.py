@@ -1,0 +1,1 @@
+"""Events: technology conferences and people's participation in them."""

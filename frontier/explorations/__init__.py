@@ -1,0 +1,1 @@
+"""Explorations: quantum computing, immersive learning and sustainable technology."""

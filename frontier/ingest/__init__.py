@@ -1,0 +1,1 @@
+"""Ingestion: external data sources, sync jobs and connectors."""

@@ -1,0 +1,1 @@
+"""Innovation: detected opportunities and the projects people build from them."""

@@ -1,0 +1,1 @@
+"""Models: the AI model registry, per-request performance and drift."""

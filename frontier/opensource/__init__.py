@@ -1,0 +1,1 @@
+"""Open source: tracked projects, their health and people's contributions to them."""

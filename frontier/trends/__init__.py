@@ -1,0 +1,1 @@
+"""Trends: technology catalogue, observations, scores, forecasts, alerts."""

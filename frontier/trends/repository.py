@@ -1,0 +1,89 @@
+"""Queries on the technology catalogue."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, exists, func, select
+from sqlalchemy.orm import Session
+
+from frontier.db.base import TechEcosystem
+from frontier.trends.models import Observation, Technology, TechnologyAlias, TechnologyTrend
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_technologies(
+    session: Session, *, ecosystem: TechEcosystem | None, name: str | None, after_slug: str | None, limit: int
+) -> Sequence[Row[Technology, TechnologyTrend]]:
+    """Technologies ordered by slug, optionally filtered by ecosystem and by name, slug or alias."""
+    query = select(Technology, TechnologyTrend).outerjoin(
+        TechnologyTrend, TechnologyTrend.trend_id == Technology.id
+    )
+    if ecosystem is not None:
+        query = query.where(Technology.ecosystem == ecosystem)
+    if name:
+        pattern = f"%{_escape_like(name.strip().lower())}%"
+        alias_match = exists().where(
+            TechnologyAlias.technology_id == Technology.id, TechnologyAlias.alias.like(pattern, escape="\\")
+        )
+        query = query.where(
+            func.lower(Technology.name).like(pattern, escape="\\")
+            | Technology.slug.like(pattern, escape="\\")
+            | alias_match
+        )
+    if after_slug is not None:
+        query = query.where(Technology.slug > after_slug)
+    return session.execute(query.order_by(Technology.slug).limit(limit)).all()
+
+
+def get_by_slug(session: Session, slug: str) -> Row[Technology, TechnologyTrend] | None:
+    """One technology and its current scores, or None."""
+    query = (
+        select(Technology, TechnologyTrend)
+        .outerjoin(TechnologyTrend, TechnologyTrend.trend_id == Technology.id)
+        .where(Technology.slug == slug)
+    )
+    return session.execute(query).first()
+
+
+def aliases_of(session: Session, technology_id: uuid.UUID) -> list[str]:
+    """Every alias of a technology, sorted."""
+    query = select(TechnologyAlias.alias).where(TechnologyAlias.technology_id == technology_id)
+    return sorted(session.scalars(query))
+
+
+def series_of(session: Session, technology_id: uuid.UUID) -> Sequence[Row[Any]]:
+    """One row per (source, metric, granularity) with its point count, date range and latest value."""
+    last_value = func.array_agg(Observation.value).within_group(Observation.period_start.desc())
+    query = (
+        select(
+            Observation.source,
+            Observation.metric,
+            Observation.granularity,
+            func.count().label("points"),
+            func.min(Observation.period_start).label("first_period"),
+            func.max(Observation.period_start).label("last_period"),
+            last_value[1].label("last_value"),
+        )
+        .where(Observation.technology_id == technology_id)
+        .group_by(Observation.source, Observation.metric, Observation.granularity)
+        .order_by(Observation.source, Observation.metric, Observation.granularity)
+    )
+    return session.execute(query).all()
+
+
+def resolve_names(session: Session, names: Sequence[str]) -> dict[str, uuid.UUID | None]:
+    """Map names as sources spell them to technology ids through slugs and aliases; None when unknown."""
+    wanted = {name: name.strip().lower() for name in names}
+    query = select(TechnologyAlias.alias, TechnologyAlias.technology_id).where(
+        TechnologyAlias.alias.in_(set(wanted.values()))
+    )
+    by_alias = dict(session.execute(query).all())
+    slugs = select(Technology.slug, Technology.id).where(Technology.slug.in_(set(wanted.values())))
+    by_alias.update(session.execute(slugs).all())
+    return {name: by_alias.get(normalised) for name, normalised in wanted.items()}

@@ -1,0 +1,94 @@
+"""Shared fixtures: one real embedded PostgreSQL per test session, migrated once; each test in a rolled-back
+transaction (or, for migration and backup tests, a database of its own)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import sessionmaker
+
+from frontier.config import get_settings
+from frontier.db import migrate
+from frontier.db.embedded import EmbeddedPostgres
+from frontier.db.session import Database
+from frontier.demo.loader import load_demo
+
+TESTS = Path(__file__).parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the developer's FRONTIER_* variables or writes to their data folder."""
+    for name in list(os.environ):
+        if name.startswith("FRONTIER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("FRONTIER_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+    """The session's embedded PostgreSQL server (in the project's .pytest-tmp, see pyproject)."""
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    server.start()
+    yield server
+    server.force_stop()
+
+
+def create_database(server: EmbeddedPostgres, name: str) -> Engine:
+    """A new empty database on the session's server."""
+    admin = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return create_engine(server.url(name))
+
+
+def drop_database(server: EmbeddedPostgres, engine: Engine) -> None:
+    """Drop a database made by create_database."""
+    name = engine.url.database
+    engine.dispose()
+    admin = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(pg_server: EmbeddedPostgres) -> Iterator[Engine]:
+    """The session's database, migrated to head and holding the demo data."""
+    engine = create_engine(pg_server.url(), pool_size=10)
+    migrate.upgrade(engine)
+    with sessionmaker(engine).begin() as session:
+        load_demo(session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(migrated_engine: Engine, pg_server: EmbeddedPostgres) -> Iterator[Database]:
+    """A Database whose every session joins one outer transaction that is rolled back after the test."""
+    connection = migrated_engine.connect()
+    outer = connection.begin()
+    database = Database(url=pg_server.url(), engine=migrated_engine)
+    database.sessions = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield database
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def empty_database(pg_server: EmbeddedPostgres) -> Iterator[Engine]:
+    """A database of the test's own, with nothing in it; dropped afterwards."""
+    engine = create_database(pg_server, f"t_{uuid.uuid4().hex[:12]}")
+    yield engine
+    drop_database(pg_server, engine)
