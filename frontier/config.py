@@ -33,7 +33,10 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Effective configuration. Every field maps to ``FRONTIER_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="FRONTIER_", extra="ignore", validate_default=True)
+    # hide_input_in_errors: a rejected FRONTIER_DATABASE_URL must not print its password in the error.
+    model_config = SettingsConfigDict(
+        env_prefix="FRONTIER_", extra="ignore", validate_default=True, hide_input_in_errors=True
+    )
 
     database_url: SecretStr | None = Field(
         default=None, description="PostgreSQL URL; unset runs the embedded server in DATA_DIR"
@@ -103,7 +106,12 @@ def resolve_secret_key(settings: Settings) -> str:
         # O_EXCL: two processes starting together must not each write their own key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
+        key = path.read_text(encoding="utf-8").strip()
+        if not key:  # left by a crash between creating and writing it: never sign with an empty key
+            raise ConfigurationError(
+                f"{path} is empty: delete it to generate a new key, or set FRONTIER_SECRET_KEY"
+            ) from None
+        return key
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(secrets.token_urlsafe(48))
     return path.read_text(encoding="utf-8").strip()

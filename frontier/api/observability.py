@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from starlette.routing import Match
+
+from frontier.api.problems import problem
 
 log = logging.getLogger("frontier.access")
 
@@ -43,11 +44,10 @@ class Metrics:
 
 def _route_template(request: Request) -> str:
     # Label by route template (/api/v1/technologies/{slug}), never by raw path: bounded cardinality.
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
-    return "unmatched"
+    # The router records the route that answered in scope["route"]; matching app.router.routes again
+    # misses every route of an included router (FastAPI nests them in one entry that has no path).
+    path = getattr(request.scope.get("route"), "path", None)
+    return path if isinstance(path, str) and path else "unmatched"
 
 
 def install(app: FastAPI, metrics: Metrics) -> None:
@@ -56,10 +56,20 @@ def install(app: FastAPI, metrics: Metrics) -> None:
     @app.middleware("http")
     async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         supplied = request.headers.get("x-request-id", "")
-        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request_id = supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
         request.state.request_id = request_id
         started = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:
+            # Answered here rather than by the app's Exception handler (which runs outside this middleware),
+            # so that a 500 too carries its request id and is counted and logged.
+            log.exception(
+                "unhandled error on %s %s", request.method, request.url.path, extra={"request_id": request_id}
+            )
+            response = problem(
+                500, "Internal server error", "an unexpected error occurred; it has been logged"
+            )
         elapsed = time.perf_counter() - started
         route = _route_template(request)
         metrics.requests.labels(request.method, route, str(response.status_code)).inc()

@@ -21,7 +21,7 @@ from frontier.logs import configure_logging
 
 def _start_worker_process() -> subprocess.Popen[bytes]:
     # The worker runs in its own process so CPU-bound jobs never share the API's event loop.
-    return subprocess.Popen([sys.executable, "-m", "frontier", "worker", "--exit-with-parent"])
+    return subprocess.Popen([sys.executable, "-m", "frontier", "worker", "--parent-pid", str(os.getpid())])
 
 
 def _stop_process(process: subprocess.Popen[bytes]) -> None:
@@ -47,9 +47,11 @@ def run_server(host: str, port: int, *, with_worker: bool | None = None) -> None
         worker = (
             _start_worker_process() if (current.embedded if with_worker is None else with_worker) else None
         )
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises it under the handler found at start:
+        # a quiet one lets this function return, so the worker and the embedded server stop too.
+        signal.signal(signal.SIGTERM, lambda signum, frame: None)
         try:
             console.print(f"Frontier on http://{host}:{port} (API docs at /docs)")
-            # uvicorn turns SIGINT/SIGTERM into a graceful shutdown and returns here.
             uvicorn.run(create_app(db), host=host, port=port, log_config=None, proxy_headers=False)
         finally:
             if worker is not None:
@@ -69,7 +71,9 @@ def serve(
 
 
 def worker(
-    exit_with_parent: Annotated[bool, typer.Option(hidden=True)] = False,
+    parent_pid: Annotated[
+        int | None, typer.Option(hidden=True, help="Stop when this process is gone")
+    ] = None,
     until_idle: Annotated[bool, typer.Option(help="Stop once no job is waiting")] = False,
 ) -> None:
     """Run queued and periodic jobs until stopped."""
@@ -79,6 +83,6 @@ def worker(
         configure_logging(settings().log_level)
         with database() as db:
             console.print(f"worker {os.getpid()} running jobs")
-            asyncio.run(run_worker(db, exit_with_parent=exit_with_parent, wait=not until_idle))
+            asyncio.run(run_worker(db, parent_pid=parent_pid, wait=not until_idle))
 
     _run()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontier.config import Settings
+from frontier.db import registry
 from frontier.db.embedded import EmbeddedPostgres
 from frontier.errors import DatabaseUnavailable
 
@@ -45,6 +46,7 @@ class Database:
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
+        registry.metadata()  # every domain's models are mapped before any session flushes
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,7 +26,9 @@ BLUEPRINTS = {"system": tasks.blueprint}
 
 def make_app(database: Database) -> procrastinate.App:
     """A procrastinate app bound to the database, with every domain's tasks registered."""
-    connector = procrastinate.PsycopgConnector(conninfo=libpq_url(database.url), min_size=1, max_size=4)
+    connector = procrastinate.PsycopgConnector(
+        conninfo=libpq_url(database.url), min_size=1, max_size=4, timeout=10
+    )
     app = procrastinate.App(connector=connector)
     for namespace, blueprint in BLUEPRINTS.items():
         app.add_tasks_from(blueprint, namespace=namespace)
@@ -42,25 +45,55 @@ def job_context(database: Database) -> Iterator[None]:
         runtime.unbind()
 
 
-async def _watch_parent(parent: int) -> None:
-    # A worker started by `frontier serve` must not outlive it (e.g. after kill -9 of serve).
+async def _watch_parent(parent: int, database: Database, deadline_seconds: float) -> None:
+    # A worker started by `frontier serve` must not outlive it (e.g. after kill -9 of serve). It stops
+    # gracefully; if the database went down with the parent that can hang, so a timer makes sure it ends.
     while os.getppid() == parent:
         await asyncio.sleep(1.0)
     log.warning("parent process %s is gone; worker stopping", parent)
+    timer = threading.Timer(deadline_seconds, _hard_exit, args=(database,))
+    timer.daemon = True
+    timer.start()
 
 
-async def run_worker(database: Database, *, exit_with_parent: bool = False, wait: bool = True) -> None:
-    """Run queued and periodic jobs until stopped (SIGINT/SIGTERM) or, with ``wait=False``, until idle."""
+def _hard_exit(database: Database) -> None:
+    log.error("worker did not stop in time after its parent died; exiting")
+    try:
+        database.close()  # releases this process's hold on the embedded server
+    finally:
+        os._exit(1)
+
+
+async def _work(app: procrastinate.App, wait: bool) -> None:
+    async with app.open_async():
+        await app.run_worker_async(wait=wait, name=f"frontier-{os.getpid()}")
+
+
+async def run_worker(
+    database: Database, *, parent_pid: int | None = None, wait: bool = True, grace_seconds: float = 10.0
+) -> None:
+    """Run queued and periodic jobs until stopped (SIGINT/SIGTERM) or, with ``wait=False``, until idle.
+
+    With ``parent_pid`` the worker stops when that process is no longer its parent.
+    When stopping, running jobs get ``grace_seconds`` to finish; an unfinished job stays in the queue and is
+    retried by the next worker (its lock expires with this worker's heartbeat).
+    """
     app = make_app(database)
     with job_context(database):
-        async with app.open_async():
-            worker = asyncio.create_task(app.run_worker_async(wait=wait, name=f"frontier-{os.getpid()}"))
-            waiters: set[asyncio.Task[None]] = {worker}
-            if exit_with_parent:
-                waiters.add(asyncio.create_task(_watch_parent(os.getppid())))
-            done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            for task in done:
-                task.result()
+        # The parent watch starts first: opening the queue's pool can itself wait on a database that died.
+        waiters: set[asyncio.Task[None]] = {asyncio.create_task(_work(app, wait))}
+        if parent_pid is not None:
+            waiters.add(asyncio.create_task(_watch_parent(parent_pid, database, grace_seconds + 10)))
+        done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        try:
+            # A dead database (e.g. the server was killed with the parent) must not keep us waiting.
+            async with asyncio.timeout(grace_seconds):
+                await asyncio.gather(*pending, return_exceptions=True)
+        except TimeoutError:
+            log.warning(
+                "worker did not stop within %.0f s; its unfinished jobs will be retried", grace_seconds
+            )
+        for task in done:
+            task.result()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, exists, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from frontier.db.base import TechEcosystem
@@ -59,7 +60,8 @@ def aliases_of(session: Session, technology_id: uuid.UUID) -> list[str]:
 
 def series_of(session: Session, technology_id: uuid.UUID) -> Sequence[Row[Any]]:
     """One row per (source, metric, granularity) with its point count, date range and latest value."""
-    last_value = func.array_agg(Observation.value).within_group(Observation.period_start.desc())
+    # array_agg is not an ordered-set aggregate: ORDER BY goes inside the call.
+    last_value = func.array_agg(aggregate_order_by(Observation.value, Observation.period_start.desc()))
     query = (
         select(
             Observation.source,
