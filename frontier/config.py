@@ -102,19 +102,25 @@ def resolve_secret_key(settings: Settings) -> str:
         )
     path = settings.data_dir / SECRET_KEY_FILE
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        # O_EXCL: two processes starting together must not each write their own key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="utf-8").strip()
-        if not key:  # left by a crash between creating and writing it: never sign with an empty key
-            raise ConfigurationError(
-                f"{path} is empty: delete it to generate a new key, or set FRONTIER_SECRET_KEY"
-            ) from None
-        return key
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    return path.read_text(encoding="utf-8").strip()
+    if not path.exists():
+        # Written whole to a private temporary file, then linked into place: a process racing us either
+        # wins (and we read its key) or loses, and nobody ever reads a half-written key.
+        tmp = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ConfigurationError(
+            f"{path} is empty: delete it to generate a new key, or set FRONTIER_SECRET_KEY"
+        )
+    return key
 
 
 def masked(value: SecretStr | str | None) -> str:

@@ -52,7 +52,12 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except (InvalidInput, ConfigurationError) as error:
             raise fail(str(error), EXIT_USAGE) from error
         except FrontierError as error:
-            raise fail(str(error).splitlines()[0] if "\n" not in str(error) else str(error)) from error
+            # One line, as promised; errors that carry detail (a server log) put it after the first line.
+            lines = str(error).splitlines() or [type(error).__name__]
+            exit_ = fail(lines[0])
+            if len(lines) > 1:
+                err_console.print("\n".join(lines[1:]), highlight=False, style="dim")
+            raise exit_ from error
         except KeyboardInterrupt:
             sys.exit(130)
 

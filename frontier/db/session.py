@@ -92,7 +92,8 @@ def check_server(engine: Engine) -> None:
                 {"names": list(REQUIRED_EXTENSIONS)},
             ).all()
     except OperationalError as error:
-        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {where}: {error.orig}") from error
+        reason = " ".join(str(error.orig).split())  # libpq's message spans lines; keep the error to one
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {where}: {reason}") from error
     if version < MIN_SERVER_VERSION:
         raise DatabaseUnavailable(
             f"PostgreSQL at {where} is version {version // 10000}; Frontier needs 15 or newer"
