@@ -14,6 +14,7 @@ import uvicorn
 
 from frontier.api.app import create_app
 from frontier.cli.common import console, database, fail, handle_errors, settings
+from frontier.config import resolve_secret_key
 from frontier.db import migrate
 from frontier.jobs.app import run_worker
 from frontier.logs import configure_logging
@@ -38,6 +39,7 @@ def run_server(host: str, port: int, *, with_worker: bool | None = None) -> None
     """Serve the API until SIGINT/SIGTERM; then stop the worker and release the embedded server."""
     current = settings()
     configure_logging(current.log_level)
+    resolve_secret_key(current)  # made once for the embedded database; required (exit 2) with an external one
     with database() as db:
         state = migrate.status(db.engine)
         if not state.up_to_date:
