@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,24 +28,24 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision``."""
+def _run(engine: Engine, action: Callable[[Config, str], None], revision: str) -> None:
     # A plain connection (not engine.begin()): Alembic owns the transactions, one per migration, and can
     # step out of them for CREATE INDEX CONCURRENTLY.
     with engine.connect() as connection:
         config = _config()
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        action(config, revision)
         connection.commit()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision``."""
+    _run(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Revert migrations down to ``revision`` (``base`` removes every Frontier table)."""
-    with engine.connect() as connection:
-        config = _config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-        connection.commit()
+    _run(engine, command.downgrade, revision)
 
 
 @dataclass(frozen=True)
