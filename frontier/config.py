@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         description="Comma-separated proxy addresses/networks whose X-Forwarded-For counts",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins allowed to call the API from a browser (none)",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, le=1_073_741_824, description="Largest request body"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +78,16 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_log_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        for origin in value:
+            if not str(origin).startswith(("http://", "https://")):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.org")
+        return value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -92,3 +92,78 @@ def empty_database(pg_server: EmbeddedPostgres) -> Iterator[Engine]:
     engine = create_database(pg_server, f"t_{uuid.uuid4().hex[:12]}")
     yield engine
     drop_database(pg_server, engine)
+
+
+# Read at import: the autouse _isolated_environment fixture removes every FRONTIER_* variable before a test
+# body first asks for the (lazily created) session fixture below.
+TEST_REDIS_URL = os.environ.get("FRONTIER_TEST_REDIS_URL")
+_TEST_REDIS_DB = 15  # the only database the fixtures ever flush: never a developer's DB 0
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def _private_redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of the session's own on a free local port, without persistence; yields its URL."""
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen([*command, "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/{_TEST_REDIS_DB}"
+    try:
+        deadline = time.monotonic() + 10
+        while not _redis_answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not answer on port {port}")
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_url(request: pytest.FixtureRequest) -> str:
+    """A reachable Redis URL: FRONTIER_TEST_REDIS_URL, else local DB 15, else a redis-server of our own.
+
+    Without any, the Redis tests fail when CI=true and are skipped elsewhere.
+    """
+    import shutil
+
+    import redis
+
+    url = TEST_REDIS_URL or f"redis://127.0.0.1:6379/{_TEST_REDIS_DB}"
+    if not _redis_answers(url):
+        if TEST_REDIS_URL is not None:
+            pytest.fail(f"FRONTIER_TEST_REDIS_URL is set but Redis does not answer at {url}")
+        if shutil.which("redis-server") is not None:
+            url = request.getfixturevalue("_private_redis_server")
+        elif os.environ.get("CI") == "true":
+            pytest.fail(
+                "no Redis at 127.0.0.1:6379 and no redis-server on PATH; Redis tests are mandatory in CI"
+            )
+        else:
+            pytest.skip(
+                "no Redis at 127.0.0.1:6379 and no redis-server on PATH (set FRONTIER_TEST_REDIS_URL)"
+            )
+    client = redis.Redis.from_url(url)
+    if client.connection_pool.connection_kwargs.get("db") == _TEST_REDIS_DB:
+        client.flushdb()
+    client.close()
+    return url

@@ -3,15 +3,43 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from frontier import __version__
-from frontier.api import health, observability, problems
+from frontier.accounts import admin as accounts_admin
+from frontier.accounts import endpoints as accounts_endpoints
+from frontier.api import health, middleware, observability, problems
+from frontier.clock import Clock, SystemClock
+from frontier.config import Settings, get_settings
 from frontier.db.session import Database
+from frontier.ingest import endpoints as ingest_endpoints
+from frontier.models import endpoints as models_endpoints
+from frontier.security.client import TrustedProxies
+from frontier.security.ratelimit import RateLimiter, make_rate_limiter
+from frontier.security.secrets import box_from_settings
 from frontier.trends import endpoints as trends_endpoints
+from frontier.trends import feeds
+
+ROUTERS = (
+    health.router,
+    accounts_endpoints.auth_router,
+    accounts_endpoints.me_router,
+    accounts_admin.router,
+    ingest_endpoints.router,
+    models_endpoints.router,
+    trends_endpoints.router,
+    feeds.router,
+)
 
 
-def create_app(database: Database) -> FastAPI:
+def create_app(
+    database: Database,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    rate_limiter: RateLimiter | None = None,
+) -> FastAPI:
     """The Frontier API bound to an open database (the caller owns the database's lifecycle)."""
+    settings = settings or get_settings()
     app = FastAPI(
         title="Frontier",
         version=__version__,
@@ -20,9 +48,22 @@ def create_app(database: Database) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.database = database
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.rate_limiter = rate_limiter or make_rate_limiter(settings, database.engine)
+    app.state.secret_box = box_from_settings(settings)
     app.state.metrics = observability.Metrics()
     problems.install(app)
+    middleware.install(app, TrustedProxies(settings.trusted_proxies), settings.max_body_bytes)
     observability.install(app, app.state.metrics)
-    app.include_router(health.router)
-    app.include_router(trends_endpoints.router)
+    if settings.cors_origins:  # off unless configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "X-Request-ID"],
+        )
+    for router in ROUTERS:
+        app.include_router(router)
     return app

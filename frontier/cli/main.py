@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from frontier.cli import config, db, demo, serve
+from frontier.cli import config, db, demo, secrets, serve, users
 
 app = typer.Typer(
     name="frontier",
@@ -15,5 +15,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")
 app.add_typer(demo.app, name="demo")
+app.add_typer(secrets.app, name="secrets")
+app.add_typer(users.app, name="users")
 app.command()(serve.serve)
 app.command()(serve.worker)

@@ -35,6 +35,18 @@ class SystemLog(Base):
     created_at: Mapped[datetime] = created_at()
 
 
-def record(session: Session, log_type: str, message: str, level: str = "info", **metadata: Any) -> None:
-    """Add a system log row to the session's transaction (committed with the work it describes)."""
-    session.add(SystemLog(log_type=log_type, message=message, level=level, metadata_=metadata))
+def record(
+    session: Session,
+    log_type: str,
+    message: str,
+    level: str = "info",
+    user_id: uuid.UUID | None = None,
+    **metadata: Any,
+) -> None:
+    """Add a system log row to the session's transaction (committed with the work it describes).
+
+    ``user_id`` is the actor; never pass secrets in ``metadata``.
+    """
+    session.add(
+        SystemLog(log_type=log_type, message=message, level=level, user_id=user_id, metadata_=metadata)
+    )

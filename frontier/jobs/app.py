@@ -17,11 +17,12 @@ from contextlib import contextmanager
 import procrastinate
 
 from frontier.db.session import Database, libpq_url
+from frontier.accounts import tasks as accounts_tasks
 from frontier.jobs import runtime, tasks
 
 log = logging.getLogger(__name__)
 
-BLUEPRINTS = {"system": tasks.blueprint}
+BLUEPRINTS = {"system": tasks.blueprint, "accounts": accounts_tasks.blueprint}
 
 
 def make_app(database: Database) -> procrastinate.App:

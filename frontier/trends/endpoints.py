@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
 
+from frontier.api.auth import rate_limit
 from frontier.api.deps import db_session
 from frontier.api.pagination import Page, PageParams, page_params
 from frontier.db.base import TechEcosystem
 from frontier.trends import service
 from frontier.trends.schemas import TechnologyDetail, TechnologySummary
 
-router = APIRouter(prefix="/api/v1/technologies", tags=["technologies"])
+router = APIRouter(prefix="/api/v1/technologies", tags=["technologies"], dependencies=[Depends(rate_limit)])
 
 
 @router.get("", response_model=Page[TechnologySummary], summary="List technologies")

@@ -7,11 +7,22 @@ from alembic import context
 from frontier.db.registry import metadata
 
 connection = context.config.attributes["connection"]
+
+# Objects made outside the models: procrastinate's queue, the seed indexes built concurrently (0002), the
+# materialized view's index and per-model HNSW indexes. Autogenerate must not propose dropping them.
+UNMODELLED_PREFIXES = ("procrastinate", "idx_", "uq_mv_", "ix_content_embeddings_hnsw_")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (reflected and compare_to is None and (name or "").startswith(UNMODELLED_PREFIXES))
+
+
 context.configure(
     connection=connection,
     target_metadata=metadata(),
     transaction_per_migration=True,
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,88 @@
+"""A member's own data: export everything (JSON) or delete the account in one transaction.
+
+Both walk every table that has a ``user_id`` column, so tables added by later features are covered without
+changes here. Deletion removes every row the user owns, public contributions included (the README says so);
+audit rows keep the event but lose the link to the person.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.orm import Session
+
+from frontier.accounts.models import User
+from frontier.db.registry import metadata
+from frontier.db.system_logs import SystemLog, record
+from frontier.errors import NotFound
+
+# Never exported: credentials and their digests.
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "csrf_token"})
+# Kept on deletion, with the person's link removed: the trail of what happened stays auditable.
+ANONYMISED_TABLES = frozenset({"system_logs"})
+
+
+def _owned_tables() -> list[Table]:
+    # Dependents before the tables they refer to, so deletes never trip a foreign key.
+    return [
+        t for t in reversed(metadata().sorted_tables) if "user_id" in t.c and t.name not in ANONYMISED_TABLES
+    ]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def export_data(session: Session, user_id: uuid.UUID) -> dict[str, Any]:
+    """Everything stored about the user, by table, without credentials."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such account")
+    account = {c.name: _plain(getattr(user, c.key)) for c in User.__table__.c if c.name not in SECRET_COLUMNS}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in _owned_tables():
+        rows = session.execute(select(table).where(table.c.user_id == user_id)).mappings().all()
+        tables[table.name] = [
+            {k: _plain(v) for k, v in row.items() if k not in SECRET_COLUMNS} for row in rows
+        ]
+    audit = session.execute(
+        select(SystemLog.log_type, SystemLog.message, SystemLog.created_at).where(
+            SystemLog.user_id == user_id
+        )
+    ).all()
+    tables["system_logs"] = [
+        {"log_type": kind, "message": message, "created_at": at.isoformat()} for kind, message, at in audit
+    ]
+    return {"format": "frontier-export/1", "account": account, "tables": tables}
+
+
+def delete_account(session: Session, user_id: uuid.UUID) -> dict[str, int]:
+    """Delete the account and every row it owns in the caller's transaction; returns rows removed by table."""
+    if session.get(User, user_id) is None:
+        raise NotFound("no such account")
+    removed: dict[str, int] = {}
+    for table in _owned_tables():
+        result = session.execute(delete(table).where(table.c.user_id == user_id))
+        count = int(getattr(result, "rowcount", 0) or 0)
+        if count:
+            removed[table.name] = count
+    session.execute(update(SystemLog).where(SystemLog.user_id == user_id).values(user_id=None))
+    session.execute(delete(User).where(User.id == user_id))
+    record(session, "account_deleted", "account deleted", rows_removed=sum(removed.values()))
+    return removed

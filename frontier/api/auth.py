@@ -1,0 +1,255 @@
+"""Who is calling: one shared resolution of the caller, CSRF protection, and the ownership scope.
+
+Every private query goes through ``UserScope``, which adds ``user_id = <caller>`` itself, so no route filters
+by hand; a row of another user is simply not found (404, never 403, so ids can't be probed).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, HTTPException, Path, Request
+from sqlalchemy import Select, inspect, select
+from sqlalchemy.orm import Session
+
+from frontier.accounts import credentials
+from frontier.accounts.models import AccessToken, User, UserSession
+from frontier.api.deps import db_session
+from frontier.clock import Clock
+from frontier.db.base import UserRole
+from frontier.errors import NotFound
+from frontier.security.ratelimit import API_PER_CALLER, RateLimiter
+
+SESSION_COOKIE = "frontier_session"
+CSRF_COOKIE = "frontier_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOUCH_EVERY = timedelta(minutes=5)  # last-seen times are refreshed at most this often
+
+M = TypeVar("M")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The identity behind a request."""
+
+    user_id: uuid.UUID | None
+    role: UserRole | None
+    via: Literal["anonymous", "session", "token"]
+    session_id: uuid.UUID | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == UserRole.admin
+
+
+ANONYMOUS = Caller(user_id=None, role=None, via="anonymous")
+
+
+def clock(request: Request) -> Clock:
+    """The app's clock."""
+    app_clock: Clock = request.app.state.clock
+    return app_clock
+
+
+def client_address(request: Request) -> str:
+    """The caller's address (forwarding headers believed only from trusted proxies)."""
+    return str(getattr(request.state, "client_address", None) or "unknown")
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": 'Bearer realm="frontier"'})
+
+
+def _from_bearer(session: Session, value: str, now: datetime) -> Caller:
+    token = credentials.parse(value, credentials.API)
+    if token is None:
+        raise _unauthorized("the bearer token is malformed")
+    row = session.execute(
+        select(AccessToken, User.role)
+        .join(User, User.id == AccessToken.user_id)
+        .where(
+            AccessToken.user_id == token.user_id,
+            AccessToken.token_hash == token.digest,
+            AccessToken.kind == "api",
+        )
+    ).first()
+    if row is None or row[0].revoked_at is not None:
+        raise _unauthorized("the bearer token is unknown or revoked")
+    access, role = row
+    if access.expires_at is not None and access.expires_at <= now:
+        raise _unauthorized("the bearer token has expired")
+    if access.last_used_at is None or now - access.last_used_at > TOUCH_EVERY:
+        access.last_used_at = now
+    return Caller(user_id=access.user_id, role=role, via="token")
+
+
+def _from_cookie(session: Session, value: str, now: datetime) -> tuple[Caller, UserSession] | None:
+    token = credentials.parse(value, credentials.SESSION)
+    if token is None:
+        return None
+    row = session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.user_id == token.user_id, UserSession.token_hash == token.digest)
+    ).first()
+    if row is None or row[0].expires_at <= now:
+        return None
+    browser, user = row
+    if now - browser.last_seen_at > TOUCH_EVERY:
+        browser.last_seen_at = now
+        user.last_seen_at = now
+    return Caller(user_id=user.id, role=user.role, via="session", session_id=browser.session_id), browser
+
+
+def _resolve(
+    request: Request,
+    session: Annotated[Session, Depends(db_session)],
+    now_clock: Annotated[Clock, Depends(clock)],
+) -> Caller:
+    # Synchronous (FastAPI runs it in a worker thread): the lookups must not block the event loop.
+    now = now_clock.now()
+    authorization = request.headers.get("authorization")
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise _unauthorized("use 'Authorization: Bearer <token>'")
+        return _from_bearer(session, value.strip(), now)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        found = _from_cookie(session, cookie, now)
+        if found is not None:
+            who, browser = found
+            request.state.csrf_expected = browser.csrf_token
+            return who
+    return ANONYMOUS
+
+
+async def caller(request: Request, who: Annotated[Caller, Depends(_resolve)]) -> Caller:
+    """The caller, from a Bearer token or the session cookie; anonymous otherwise.
+
+    A Bearer header that doesn't check out is refused (401) rather than ignored. Cookie-authenticated
+    requests that change state must carry the session's CSRF token (header, or form field for forms).
+    """
+    if who.via == "session" and request.method not in SAFE_METHODS:
+        supplied = request.headers.get(CSRF_HEADER)
+        if supplied is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            field = (await request.form()).get("csrf_token")
+            supplied = field if isinstance(field, str) else None
+        if not supplied or not credentials.same(supplied, request.state.csrf_expected):
+            raise HTTPException(403, "missing or wrong CSRF token: send the X-CSRF-Token header from sign-in")
+    return who
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def require_user(who: CallerDep) -> Caller:
+    """The caller, who must be signed in (401 otherwise)."""
+    if who.user_id is None:
+        raise _unauthorized("sign in, or send 'Authorization: Bearer <token>'")
+    return who
+
+
+def require_admin(who: Annotated[Caller, Depends(require_user)]) -> Caller:
+    """The caller, who must be an admin (403 otherwise)."""
+    if not who.is_admin:
+        raise HTTPException(403, "this action needs the admin role")
+    return who
+
+
+def rate_limit(request: Request, who: CallerDep) -> None:
+    """Count the request against the caller's API budget (per account, else per address); 429 when spent."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    key = str(who.user_id) if who.user_id else f"ip:{client_address(request)}"
+    decision = limiter.hit(API_PER_CALLER, key)
+    if not decision.allowed:
+        raise HTTPException(
+            429, "too many requests; retry later", headers={"Retry-After": str(decision.retry_after)}
+        )
+
+
+class UserScope:
+    """The caller's private rows: every query it builds is filtered by the caller's ``user_id``."""
+
+    def __init__(self, session: Session, user_id: uuid.UUID) -> None:
+        self.session = session
+        self.user_id = user_id
+
+    def select(self, model: type[M]) -> Select[M]:
+        """``SELECT`` of the caller's rows of ``model``."""
+        return select(model).where(model.user_id == self.user_id)  # type: ignore[attr-defined]
+
+    def all(self, query: Select[M]) -> Sequence[M]:
+        """Run a query built with ``select``."""
+        return self.session.scalars(query).all()
+
+    def get(self, model: type[M], row_id: uuid.UUID) -> M:
+        """The caller's row with this id; NotFound for a missing row and for anyone else's."""
+        row = self.session.get(model, _key(model, self.user_id, row_id))
+        if row is None:
+            raise NotFound(f"no {model.__tablename__} with id {row_id}")  # type: ignore[attr-defined]
+        return row
+
+    def add(self, row: Any) -> None:
+        """Add a new row owned by the caller."""
+        row.user_id = self.user_id
+        self.session.add(row)
+
+    def delete(self, row: Any) -> None:
+        """Delete one of the caller's rows."""
+        if row.user_id != self.user_id:
+            raise NotFound("no such row")
+        self.session.delete(row)
+
+
+def _key(model: type[Any], user_id: uuid.UUID, row_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
+    # Primary keys of user-scoped tables are (user_id, <id>), in that order.
+    names = [column.name for column in inspect(model).primary_key]
+    return tuple(user_id if name == "user_id" else row_id for name in names)
+
+
+def user_scope(
+    who: Annotated[Caller, Depends(require_user)], session: Annotated[Session, Depends(db_session)]
+) -> UserScope:
+    """The ownership scope of the signed-in caller."""
+    assert who.user_id is not None
+    return UserScope(session, who.user_id)
+
+
+CurrentUser = Annotated[Caller, Depends(require_user)]
+Admin = Annotated[Caller, Depends(require_admin)]
+Scope = Annotated[UserScope, Depends(user_scope)]
+
+
+def feed_owner(
+    token: Annotated[str, Path(max_length=120, description="Feed token from POST /api/v1/me/tokens")],
+    session: Annotated[Session, Depends(db_session)],
+    now_clock: Annotated[Clock, Depends(clock)],
+) -> uuid.UUID:
+    """The owner of a feed token in the URL path (feed readers can't send headers); 404 when it's not valid.
+
+    Feed tokens only read feeds: they are never accepted as Bearer tokens, and vice versa.
+    """
+    presented = credentials.parse(token, credentials.FEED)
+    if presented is not None:
+        access = session.scalars(
+            select(AccessToken).where(
+                AccessToken.user_id == presented.user_id,
+                AccessToken.token_hash == presented.digest,
+                AccessToken.kind == "feed",
+                AccessToken.revoked_at.is_(None),
+            )
+        ).first()
+        now = now_clock.now()
+        if access is not None and (access.expires_at is None or access.expires_at > now):
+            if access.last_used_at is None or now - access.last_used_at > TOUCH_EVERY:
+                access.last_used_at = now
+            return access.user_id
+    raise NotFound("no such feed")

@@ -1,0 +1,85 @@
+"""Request-level protections and HTTP caching: body size limit, client address, ETags."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from frontier.api.problems import problem
+from frontier.security.client import TrustedProxies
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``max_bytes`` with 413, whether or not Content-Length is honest."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(413, "Content too large", f"request bodies are limited to {self.max_bytes} bytes")
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    """A streamed body went over the limit."""
+
+
+def install(app: FastAPI, trusted: TrustedProxies, max_body_bytes: int) -> None:
+    """Add the body limit, client address resolution and ETags to the app."""
+
+    @app.middleware("http")
+    async def _address_and_etag(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        peer = request.client.host if request.client else None
+        request.state.client_address = trusted.client_address(peer, request.headers)
+        response = await call_next(request)
+        if request.method == "GET" and response.status_code == 200 and request.url.path.startswith("/api/"):
+            return await _with_etag(request, response)
+        return response
+
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+
+
+async def _with_etag(request: Request, response: Response) -> Response:
+    # Answers are small JSON documents: hashing the body gives a validator without a per-route version.
+    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    private = "authorization" in request.headers or "cookie" in request.headers
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "etag")}
+    headers["ETag"] = etag
+    headers["Cache-Control"] = ("private" if private else "public") + ", no-cache"
+    headers["Vary"] = "Authorization, Cookie"
+    if etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
+        return Response(
+            status_code=304, headers={k: v for k, v in headers.items() if k.lower() != "content-type"}
+        )
+    return Response(body, status_code=200, headers=headers, media_type=response.media_type)

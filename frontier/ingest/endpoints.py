@@ -1,0 +1,63 @@
+"""Admin routes of data sources."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from frontier.api.auth import Admin, rate_limit
+from frontier.api.deps import db_session
+from frontier.ingest import service
+from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
+from frontier.security.secrets import SecretBox
+
+router = APIRouter(prefix="/api/v1/admin/sources", tags=["admin"], dependencies=[Depends(rate_limit)])
+SessionDep = Annotated[Session, Depends(db_session)]
+
+
+def secret_box(request: Request) -> SecretBox:
+    """The app's encryption box for stored secrets."""
+    box: SecretBox = request.app.state.secret_box
+    return box
+
+
+BoxDep = Annotated[SecretBox, Depends(secret_box)]
+
+
+@router.get("", response_model=list[SourceOut], summary="List data sources (admin)")
+def list_sources(admin: Admin, session: SessionDep) -> list[SourceOut]:
+    """Every data source with its health."""
+    return service.list_sources(session)
+
+
+@router.post("", status_code=201, response_model=SourceOut, summary="Add a data source (admin)")
+def create_source(admin: Admin, data: SourceIn, session: SessionDep, box: BoxDep) -> SourceOut:
+    """Add a data source; its API key is stored encrypted and never shown again."""
+    assert admin.user_id is not None
+    return service.create_source(session, box, data, admin.user_id)
+
+
+@router.get("/{source_id}", response_model=SourceOut, summary="One data source (admin)")
+def get_source(admin: Admin, source_id: uuid.UUID, session: SessionDep) -> SourceOut:
+    """One data source."""
+    return service.get_source(session, source_id)
+
+
+@router.patch("/{source_id}", response_model=SourceOut, summary="Change a data source (admin)")
+def update_source(
+    admin: Admin, source_id: uuid.UUID, data: SourceUpdate, session: SessionDep, box: BoxDep
+) -> SourceOut:
+    """Change a data source."""
+    assert admin.user_id is not None
+    return service.update_source(session, box, source_id, data, admin.user_id)
+
+
+@router.delete("/{source_id}", status_code=204, summary="Remove a data source (admin)")
+def delete_source(admin: Admin, source_id: uuid.UUID, session: SessionDep) -> Response:
+    """Remove a data source and its schedules."""
+    assert admin.user_id is not None
+    service.delete_source(session, source_id, admin.user_id)
+    return Response(status_code=204)

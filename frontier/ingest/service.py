@@ -1,0 +1,105 @@
+"""Data sources: created and changed by admins; API keys encrypted at rest."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontier.db.system_logs import record
+from frontier.errors import Conflict, NotFound
+from frontier.ingest.models import ExternalDataSource
+from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
+from frontier.security.secrets import SecretBox
+
+
+def _out(row: ExternalDataSource) -> SourceOut:
+    return SourceOut(
+        id=row.source_id,
+        source_name=row.source_name,
+        source_type=row.source_type,
+        base_url=row.base_url,
+        authentication_type=row.authentication_type,
+        has_api_key=row.api_key_encrypted is not None,
+        rate_limit_per_hour=row.rate_limit_per_hour,
+        consecutive_failures=row.consecutive_failures,
+        last_successful_fetch=row.last_successful_fetch,
+        paused_at=row.paused_at,
+        is_active=row.is_active,
+        created_at=row.created_at,
+    )
+
+
+def list_sources(session: Session) -> list[SourceOut]:
+    """Every data source, by name."""
+    return [
+        _out(r) for r in session.scalars(select(ExternalDataSource).order_by(ExternalDataSource.source_name))
+    ]
+
+
+def _get(session: Session, source_id: uuid.UUID) -> ExternalDataSource:
+    row = session.get(ExternalDataSource, source_id)
+    if row is None:
+        raise NotFound(f"no data source with id {source_id}")
+    return row
+
+
+def get_source(session: Session, source_id: uuid.UUID) -> SourceOut:
+    """One data source."""
+    return _out(_get(session, source_id))
+
+
+def create_source(session: Session, box: SecretBox, data: SourceIn, admin_id: uuid.UUID) -> SourceOut:
+    """Add a data source; Conflict when the name is taken."""
+    taken = session.scalars(
+        select(ExternalDataSource).where(ExternalDataSource.source_name == data.source_name)
+    )
+    if taken.first() is not None:
+        raise Conflict(f"a data source named '{data.source_name}' already exists")
+    row = ExternalDataSource(
+        source_name=data.source_name,
+        source_type=data.source_type,
+        base_url=data.base_url,
+        authentication_type=data.authentication_type,
+        rate_limit_per_hour=data.rate_limit_per_hour,
+        is_active=data.is_active,
+        api_key_encrypted=box.encrypt(data.api_key.get_secret_value()) if data.api_key else None,
+    )
+    session.add(row)
+    session.flush()
+    session.refresh(row)
+    record(session, "admin_action", "data source created", user_id=admin_id, source=data.source_name)
+    return _out(row)
+
+
+def update_source(
+    session: Session, box: SecretBox, source_id: uuid.UUID, data: SourceUpdate, admin_id: uuid.UUID
+) -> SourceOut:
+    """Change a data source (a new API key is encrypted; null removes it)."""
+    row = _get(session, source_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "api_key" in changes:
+        key = data.api_key
+        row.api_key_encrypted = box.encrypt(key.get_secret_value()) if key is not None else None
+    for field in ("base_url", "authentication_type", "rate_limit_per_hour", "is_active"):
+        if field in changes and changes[field] is not None:
+            setattr(row, field, changes[field])
+    session.flush()
+    record(
+        session,
+        "admin_action",
+        "data source changed",
+        user_id=admin_id,
+        source=row.source_name,
+        fields=sorted(k for k in changes if k != "api_key") + (["api_key"] if "api_key" in changes else []),
+    )
+    return _out(row)
+
+
+def delete_source(session: Session, source_id: uuid.UUID, admin_id: uuid.UUID) -> None:
+    """Remove a data source and its schedules."""
+    row = _get(session, source_id)
+    record(session, "admin_action", "data source deleted", user_id=admin_id, source=row.source_name)
+    session.delete(row)
+    session.flush()

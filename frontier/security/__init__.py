@@ -1,0 +1,1 @@
+"""Security infrastructure: secrets, rate limits, client addresses."""

@@ -1,0 +1,61 @@
+"""Private feeds of a person's alerts, reached with a feed token in the URL (Atom)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from feedgen.feed import FeedGenerator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontier.api.auth import feed_owner
+from frontier.api.deps import db_session
+from frontier.trends.models import Technology, TrendNotification
+
+router = APIRouter(prefix="/feeds", tags=["feeds"])
+FEED_SIZE = 100
+
+
+def alerts_atom(session: Session, user_id: uuid.UUID, base_url: str, self_url: str) -> bytes:
+    """The user's latest alerts as an Atom document."""
+    rows = session.execute(
+        select(TrendNotification, Technology)
+        .join(Technology, Technology.id == TrendNotification.trend_id)
+        .where(TrendNotification.user_id == user_id)
+        .order_by(TrendNotification.created_at.desc())
+        .limit(FEED_SIZE)
+    ).all()
+    feed = FeedGenerator()
+    feed.id(f"urn:frontier:alerts:{user_id}")
+    feed.title("Frontier alerts")
+    feed.link(href=self_url, rel="self")
+    feed.link(href=base_url, rel="alternate")
+    if rows:
+        feed.updated(rows[0][0].created_at)
+    for notification, technology in reversed(rows):
+        entry = feed.add_entry()
+        entry.id(f"urn:frontier:alert:{notification.notification_id}")
+        entry.title(f"{technology.name}: {notification.notification_type.replace('_', ' ')}")
+        entry.link(href=f"{base_url}/api/v1/technologies/{technology.slug}")
+        entry.updated(notification.created_at)
+        entry.content(str(notification.trend_change_details or {}), type="text")
+    xml: bytes = feed.atom_str(pretty=True)
+    return xml
+
+
+@router.get(
+    "/{token}/alerts.atom",
+    summary="My alerts (Atom, feed token in the path)",
+    responses={200: {"content": {"application/atom+xml": {}}}},
+)
+def alerts(
+    request: Request,
+    user_id: Annotated[uuid.UUID, Depends(feed_owner)],
+    session: Annotated[Session, Depends(db_session)],
+) -> Response:
+    """The feed owner's latest alerts. The token is never logged: logs show the route template only."""
+    base_url = request.app.state.settings.base_url
+    body = alerts_atom(session, user_id, base_url, self_url=f"{base_url}{request.url.path}")
+    return Response(body, media_type="application/atom+xml")
