@@ -20,4 +20,5 @@ def prune_sessions_and_counters(timestamp: int) -> None:
     now = datetime.fromtimestamp(timestamp, UTC)
     with runtime.database().session() as session:
         session.execute(delete(UserSession).where(UserSession.expires_at < now))
-        session.execute(delete(RateLimitCounter).where(RateLimitCounter.window_start < now - timedelta(days=1)))
+        old_windows = RateLimitCounter.window_start < now - timedelta(days=1)
+        session.execute(delete(RateLimitCounter).where(old_windows))

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 
 import procrastinate
 
-from frontier.db.session import Database, libpq_url
 from frontier.accounts import tasks as accounts_tasks
+from frontier.db.session import Database, libpq_url
 from frontier.jobs import runtime, tasks
 
 log = logging.getLogger(__name__)
