@@ -24,7 +24,10 @@ def create_admin(
     password: Annotated[
         str,
         typer.Option(
-            prompt=True, hide_input=True, confirmation_prompt=True, envvar="FRONTIER_ADMIN_PASSWORD",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="FRONTIER_ADMIN_PASSWORD",
             help="At least 12 characters (or set FRONTIER_ADMIN_PASSWORD)",
         ),
     ],

@@ -91,8 +91,9 @@ def limit(prefix: str) -> Limit:
 
 
 @pytest.fixture
-def pg_limiter(migrated_engine: Engine, prefix: str) -> Iterator[PostgresRateLimiter]:
-    yield PostgresRateLimiter(migrated_engine, FakeClock())
+def pg_engine(migrated_engine: Engine, prefix: str) -> Iterator[Engine]:
+    """The session's engine; the rows this test's limits committed are deleted afterwards."""
+    yield migrated_engine
     with migrated_engine.begin() as conn:
         conn.execute(text("DELETE FROM rate_limit_counters WHERE key LIKE :p"), {"p": f"{prefix}%"})
 
@@ -130,7 +131,9 @@ def test_next_window_allows_again(backend: Backend, limit: Limit) -> None:
 
     backend.clock.now += limit.window_seconds
 
-    assert backend.limiter.hit(limit, "alice@example.com") == Decision(allowed=True, remaining=2, retry_after=0)
+    assert backend.limiter.hit(limit, "alice@example.com") == Decision(
+        allowed=True, remaining=2, retry_after=0
+    )
 
 
 def test_different_keys_are_counted_independently(backend: Backend, limit: Limit) -> None:
@@ -154,7 +157,9 @@ def test_reset_forgets_the_count(backend: Backend, limit: Limit) -> None:
 
     backend.limiter.reset(limit, "alice@example.com")
 
-    assert backend.limiter.hit(limit, "alice@example.com") == Decision(allowed=True, remaining=2, retry_after=0)
+    assert backend.limiter.hit(limit, "alice@example.com") == Decision(
+        allowed=True, remaining=2, retry_after=0
+    )
 
 
 def test_keys_are_stored_hashed(backend: Backend, limit: Limit) -> None:
@@ -200,10 +205,10 @@ def test_redis_counter_expires_when_its_window_ends(redis_client: redis.Redis, l
 
 
 def test_postgres_prune_deletes_only_windows_that_started_before_the_cutoff(
-    pg_limiter: PostgresRateLimiter, limit: Limit, migrated_engine: Engine
+    pg_engine: Engine, limit: Limit
 ) -> None:
     clock = FakeClock(START)
-    limiter = PostgresRateLimiter(migrated_engine, clock)
+    limiter = PostgresRateLimiter(pg_engine, clock)
     limiter.hit(limit, "old")
     clock.now = START + 3600
     limiter.hit(limit, "new")
@@ -211,33 +216,39 @@ def test_postgres_prune_deletes_only_windows_that_started_before_the_cutoff(
     deleted = limiter.prune(datetime.fromtimestamp(START + 3600, tz=UTC))
 
     assert deleted == 1
-    assert _postgres_keys(migrated_engine, limit.name) == [f"{limit.name}:{hashed_key('new')}"]
+    assert _postgres_keys(pg_engine, limit.name) == [f"{limit.name}:{hashed_key('new')}"]
 
 
 def test_postgres_hit_counts_even_when_the_request_transaction_rolls_back(
-    pg_limiter: PostgresRateLimiter, limit: Limit, migrated_engine: Engine
+    pg_engine: Engine, limit: Limit
 ) -> None:
-    with migrated_engine.connect() as conn:
+    limiter = PostgresRateLimiter(pg_engine, FakeClock())
+    with pg_engine.connect() as conn:
         request = conn.begin()
-        pg_limiter.hit(limit, "alice@example.com")
+        limiter.hit(limit, "alice@example.com")
         request.rollback()
 
-    assert pg_limiter.hit(limit, "alice@example.com").remaining == 1
+    assert limiter.hit(limit, "alice@example.com").remaining == 1
+
+
+def unconnected_engine() -> Engine:
+    """An engine that is never used: make_rate_limiter needs one but the Redis limiter ignores it."""
+    return create_engine("postgresql+psycopg://nobody@127.0.0.1/none")
 
 
 def test_make_rate_limiter_uses_redis_when_configured(
-    monkeypatch: pytest.MonkeyPatch, redis_url: str, migrated_engine: Engine, limit: Limit
+    monkeypatch: pytest.MonkeyPatch, redis_url: str, limit: Limit
 ) -> None:
     monkeypatch.setenv("FRONTIER_REDIS_URL", redis_url)
 
-    limiter = make_rate_limiter(Settings(), migrated_engine)
+    limiter = make_rate_limiter(Settings(), unconnected_engine())
 
     assert isinstance(limiter, RedisRateLimiter)
     assert limiter.hit(limit, "alice@example.com").remaining == 2
 
 
-def test_make_rate_limiter_uses_postgresql_without_redis(migrated_engine: Engine) -> None:
-    assert isinstance(make_rate_limiter(Settings(), migrated_engine), PostgresRateLimiter)
+def test_make_rate_limiter_uses_postgresql_without_redis() -> None:
+    assert isinstance(make_rate_limiter(Settings(), unconnected_engine()), PostgresRateLimiter)
 
 
 def test_unreachable_redis_fails_open_with_a_warning(caplog: pytest.LogCaptureFixture, limit: Limit) -> None:
@@ -250,7 +261,9 @@ def test_unreachable_redis_fails_open_with_a_warning(caplog: pytest.LogCaptureFi
     assert "redis rate limiter unavailable" in caplog.text
 
 
-def test_unreachable_postgres_fails_open_with_a_warning(caplog: pytest.LogCaptureFixture, limit: Limit) -> None:
+def test_unreachable_postgres_fails_open_with_a_warning(
+    caplog: pytest.LogCaptureFixture, limit: Limit
+) -> None:
     engine = create_engine(
         f"postgresql+psycopg://nobody@127.0.0.1:{closed_port()}/none", connect_args={"connect_timeout": 2}
     )
