@@ -45,6 +45,7 @@ from frontier.security.ratelimit import (
     SIGN_UP_PER_IP,
     Limit,
     RateLimiter,
+    ip_key,
 )
 
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["authentication"])
@@ -81,7 +82,7 @@ def _signed_in(request: Request, new: service.NewSession) -> JSONResponse:
 @auth_router.post("/signup", status_code=201, response_model=SignedIn, summary="Create an account")
 def sign_up(request: Request, data: SignUp, session: SessionDep, now: ClockDep) -> JSONResponse:
     """Create an account and sign the browser in."""
-    _limit(request, SIGN_UP_PER_IP, client_address(request))
+    _limit(request, SIGN_UP_PER_IP, ip_key(client_address(request)))
     user = service.sign_up(session, data)
     response = _signed_in(
         request, service.start_session(session, user, request.headers.get("user-agent"), now.now())
@@ -99,7 +100,7 @@ def sign_up(request: Request, data: SignUp, session: SessionDep, now: ClockDep) 
 def sign_in(request: Request, data: SignIn, session: SessionDep, now: ClockDep) -> JSONResponse:
     """Open a browser session. The answer is the same whether the email is unknown or the password wrong."""
     address = client_address(request)
-    _limit(request, SIGN_IN_PER_IP, address)
+    _limit(request, SIGN_IN_PER_IP, ip_key(address))
     _limit(request, SIGN_IN_PER_ACCOUNT, data.email.strip().lower())
     user = service.authenticate(session, data.email, data.password, address)
     if user is None:

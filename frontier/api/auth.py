@@ -22,7 +22,7 @@ from frontier.api.deps import db_session
 from frontier.clock import Clock
 from frontier.db.base import UserRole
 from frontier.errors import NotFound
-from frontier.security.ratelimit import API_PER_CALLER, RateLimiter
+from frontier.security.ratelimit import API_PER_CALLER, RateLimiter, ip_key
 
 SESSION_COOKIE = "frontier_session"
 CSRF_COOKIE = "frontier_csrf"
@@ -167,7 +167,7 @@ def require_admin(who: Annotated[Caller, Depends(require_user)]) -> Caller:
 def rate_limit(request: Request, who: CallerDep) -> None:
     """Count the request against the caller's API budget (per account, else per address); 429 when spent."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    key = str(who.user_id) if who.user_id else f"ip:{client_address(request)}"
+    key = str(who.user_id) if who.user_id else ip_key(client_address(request))
     decision = limiter.hit(API_PER_CALLER, key)
     if not decision.allowed:
         raise HTTPException(

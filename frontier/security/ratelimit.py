@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import Engine, delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 _MAX_NAME_LENGTH = 100  # the PostgreSQL key is "<name>:<32 hex>" in a varchar(200)
 _OUTAGE_LOG_INTERVAL = 60.0  # seconds between repeated "limiter unavailable" warnings
+OUTAGE_PAUSE_SECONDS = 5.0  # after a backend failure, requests pass unchecked this long before a retry
 
 
 @dataclass(frozen=True)
@@ -105,20 +108,33 @@ def _decide(limit: Limit, count: int, seconds_left: float) -> Decision:
     return Decision(allowed=False, remaining=0, retry_after=max(1, math.ceil(seconds_left)))
 
 
-class _OutageLog:
-    """Warns that a limiter is failing open, at most once a minute, so an outage doesn't flood the log."""
+class _Outage:
+    """Failing open: after a failure the backend is left alone for OUTAGE_PAUSE_SECONDS, so that a down server
+    does not add its timeouts to every request, and the warning repeats at most once a minute."""
 
     def __init__(self, backend: str, clock: Clock) -> None:
         self._backend = backend
         self._clock = clock
+        self._retry_at = -math.inf
         self._next_warning = -math.inf
         self._suppressed = 0
         self._lock = threading.Lock()
 
-    def allow(self, limit: Limit, error: Exception) -> Decision:
-        """Log the outage (throttled) and let the request through unchecked."""
+    def ongoing(self) -> bool:
+        """True while the backend should not be contacted."""
+        return self._clock() < self._retry_at
+
+    def skip(self, limit: Limit) -> Decision:
+        """Let a request through unchecked during the pause."""
+        with self._lock:
+            self._suppressed += 1
+        return Decision(allowed=True, remaining=limit.count, retry_after=0)
+
+    def fail(self, limit: Limit, error: Exception) -> Decision:
+        """Start a pause after ``error``, log it (throttled) and let the request through unchecked."""
         now = self._clock()
         with self._lock:
+            self._retry_at = now + OUTAGE_PAUSE_SECONDS
             if now < self._next_warning:
                 self._suppressed += 1
                 return Decision(allowed=True, remaining=limit.count, retry_after=0)
@@ -131,7 +147,7 @@ class _OutageLog:
             limit.name,
             type(error).__name__,
             detail[0] if detail else "",
-            extra={"suppressed_warnings": suppressed},
+            extra={"unchecked_since_last_warning": suppressed},
         )
         return Decision(allowed=True, remaining=limit.count, retry_after=0)
 
@@ -146,7 +162,7 @@ class RedisRateLimiter:
     def __init__(self, client: redis.Redis, clock: Clock = time.time) -> None:
         self._client = client
         self._clock = clock
-        self._outage = _OutageLog("redis", clock)
+        self._outage = _Outage("redis", clock)
 
     @staticmethod
     def _redis_key(limit: Limit, window_start: int, key: str) -> str:
@@ -155,6 +171,8 @@ class RedisRateLimiter:
     def hit(self, limit: Limit, key: str) -> Decision:
         """Count one request for ``key`` in the current window and decide."""
         start, seconds_left = _window(limit, self._clock())
+        if self._outage.ongoing():
+            return self._outage.skip(limit)
         name = self._redis_key(limit, start, key)
         try:
             with self._client.pipeline(transaction=True) as pipe:
@@ -164,16 +182,18 @@ class RedisRateLimiter:
                 pipe.expire(name, math.ceil(seconds_left) + 1)
                 count, _ = pipe.execute()
         except redis.RedisError as error:
-            return self._outage.allow(limit, error)
+            return self._outage.fail(limit, error)
         return _decide(limit, int(count), seconds_left)
 
     def reset(self, limit: Limit, key: str) -> None:
         """Forget the current window's count for ``key`` (older windows have expired or no longer matter)."""
+        if self._outage.ongoing():
+            return
         start, _ = _window(limit, self._clock())
         try:
             self._client.delete(self._redis_key(limit, start, key))
         except redis.RedisError as error:
-            self._outage.allow(limit, error)
+            self._outage.fail(limit, error)
 
 
 class PostgresRateLimiter:
@@ -186,7 +206,7 @@ class PostgresRateLimiter:
     def __init__(self, engine: Engine, clock: Clock = time.time) -> None:
         self._engine = engine
         self._clock = clock
-        self._outage = _OutageLog("postgresql", clock)
+        self._outage = _Outage("postgresql", clock)
 
     def hit(self, limit: Limit, key: str) -> Decision:
         """Count one request for ``key`` in the current window and decide."""
@@ -204,21 +224,25 @@ class PostgresRateLimiter:
             )
             .returning(RateLimitCounter.count)
         )
+        if self._outage.ongoing():
+            return self._outage.skip(limit)
         try:
             with self._engine.begin() as connection:
                 count = connection.execute(statement).scalar_one()
         except OperationalError as error:
-            return self._outage.allow(limit, error)
+            return self._outage.fail(limit, error)
         return _decide(limit, int(count), seconds_left)
 
     def reset(self, limit: Limit, key: str) -> None:
         """Forget every window counted for ``key`` under ``limit``."""
         statement = delete(RateLimitCounter).where(RateLimitCounter.key == f"{limit.name}:{hashed_key(key)}")
+        if self._outage.ongoing():
+            return
         try:
             with self._engine.begin() as connection:
                 connection.execute(statement)
         except OperationalError as error:
-            self._outage.allow(limit, error)
+            self._outage.fail(limit, error)
 
     def prune(self, before: datetime) -> int:
         """Delete windows that started before ``before`` and return how many were deleted.
@@ -234,8 +258,13 @@ class PostgresRateLimiter:
 def make_rate_limiter(settings: Settings, engine: Engine) -> RateLimiter:
     """The deployment's limiter: Redis when ``FRONTIER_REDIS_URL`` is set, else PostgreSQL on ``engine``."""
     if settings.redis_url is not None:
+        # One immediate retry covers a pooled connection that went stale; redis-py's default (10 retries with
+        # backoff, ~4.5 s against a refused port) would stall every request during an outage.
         client = redis.Redis.from_url(
-            settings.redis_url.get_secret_value(), socket_timeout=2, socket_connect_timeout=2
+            settings.redis_url.get_secret_value(),
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            retry=Retry(NoBackoff(), retries=1),
         )
         return RedisRateLimiter(client)
     return PostgresRateLimiter(engine)

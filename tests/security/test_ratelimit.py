@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,10 +13,15 @@ from datetime import UTC, datetime
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import Engine, create_engine, text
 
+from frontier.accounts.models import RateLimitCounter
 from frontier.config import Settings
+from frontier.db.embedded import EmbeddedPostgres
 from frontier.security.ratelimit import (
+    OUTAGE_PAUSE_SECONDS,
     Decision,
     Limit,
     PostgresRateLimiter,
@@ -251,14 +257,29 @@ def test_make_rate_limiter_uses_postgresql_without_redis() -> None:
     assert isinstance(make_rate_limiter(Settings(), unconnected_engine()), PostgresRateLimiter)
 
 
-def test_unreachable_redis_fails_open_with_a_warning(caplog: pytest.LogCaptureFixture, limit: Limit) -> None:
-    client = redis.Redis(host="127.0.0.1", port=closed_port(), socket_connect_timeout=2)
+def test_unreachable_redis_fails_open_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, limit: Limit
+) -> None:
+    monkeypatch.setenv("FRONTIER_REDIS_URL", f"redis://127.0.0.1:{closed_port()}/0")
+    limiter = make_rate_limiter(Settings(), unconnected_engine())
 
     with caplog.at_level(logging.WARNING, logger="frontier.security.ratelimit"):
-        decision = RedisRateLimiter(client, FakeClock()).hit(limit, "alice@example.com")
+        decision = limiter.hit(limit, "alice@example.com")
 
     assert decision == Decision(allowed=True, remaining=limit.count, retry_after=0)
     assert "redis rate limiter unavailable" in caplog.text
+
+
+def test_unreachable_redis_fails_open_without_stalling_the_request(
+    monkeypatch: pytest.MonkeyPatch, limit: Limit
+) -> None:
+    monkeypatch.setenv("FRONTIER_REDIS_URL", f"redis://127.0.0.1:{closed_port()}/0")
+    limiter = make_rate_limiter(Settings(), unconnected_engine())
+    started = time.monotonic()
+
+    limiter.hit(limit, "alice@example.com")
+
+    assert time.monotonic() - started < 1.5  # redis-py's default retries would take about 4.5 s
 
 
 def test_unreachable_postgres_fails_open_with_a_warning(
@@ -271,17 +292,22 @@ def test_unreachable_postgres_fails_open_with_a_warning(
     with caplog.at_level(logging.WARNING, logger="frontier.security.ratelimit"):
         decision = PostgresRateLimiter(engine, FakeClock()).hit(limit, "alice@example.com")
 
-    assert decision.allowed
+    assert decision == Decision(allowed=True, remaining=limit.count, retry_after=0)
     assert "postgresql rate limiter unavailable" in caplog.text
+
+
+def unreachable_redis() -> redis.Redis:
+    return redis.Redis(host="127.0.0.1", port=closed_port(), retry=Retry(NoBackoff(), retries=0))
 
 
 def test_outage_warnings_repeat_at_most_once_a_minute(caplog: pytest.LogCaptureFixture, limit: Limit) -> None:
     clock = FakeClock()
-    limiter = RedisRateLimiter(redis.Redis(host="127.0.0.1", port=closed_port()), clock)
+    limiter = RedisRateLimiter(unreachable_redis(), clock)
 
     with caplog.at_level(logging.WARNING, logger="frontier.security.ratelimit"):
         for _ in range(3):
             limiter.hit(limit, "alice@example.com")
+            clock.now += OUTAGE_PAUSE_SECONDS
         clock.now += 60
         limiter.hit(limit, "alice@example.com")
 
@@ -289,12 +315,54 @@ def test_outage_warnings_repeat_at_most_once_a_minute(caplog: pytest.LogCaptureF
 
 
 def test_outage_warning_never_names_the_key(caplog: pytest.LogCaptureFixture, limit: Limit) -> None:
-    limiter = RedisRateLimiter(redis.Redis(host="127.0.0.1", port=closed_port()), FakeClock())
+    limiter = RedisRateLimiter(unreachable_redis(), FakeClock())
 
     with caplog.at_level(logging.WARNING, logger="frontier.security.ratelimit"):
         limiter.hit(limit, "alice@example.com")
 
     assert "alice" not in caplog.text
+
+
+@dataclass
+class LateDatabase:
+    """A database that does not exist until ``create`` is called: an outage that ends."""
+
+    engine: Engine
+    admin: Engine
+
+    def create(self) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.engine.url.database}"'))
+        RateLimitCounter.__table__.create(self.engine)
+
+
+@pytest.fixture
+def late_database(pg_server: EmbeddedPostgres) -> Iterator[LateDatabase]:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    late = LateDatabase(
+        create_engine(pg_server.url(name)),
+        create_engine(pg_server.url("postgres"), isolation_level="AUTOCOMMIT"),
+    )
+    yield late
+    late.engine.dispose()
+    with late.admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    late.admin.dispose()
+
+
+def test_backend_is_tried_again_only_after_the_outage_pause(
+    late_database: LateDatabase, limit: Limit
+) -> None:
+    clock = FakeClock()
+    limiter = PostgresRateLimiter(late_database.engine, clock)
+    limiter.hit(limit, "alice@example.com")
+    late_database.create()
+
+    during_pause = limiter.hit(limit, "alice@example.com")
+    clock.now += OUTAGE_PAUSE_SECONDS
+    after_pause = limiter.hit(limit, "alice@example.com")
+
+    assert (during_pause.remaining, after_pause.remaining) == (limit.count, limit.count - 1)
 
 
 def test_ip_key_counts_an_ipv4_address_alone() -> None:
