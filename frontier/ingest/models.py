@@ -95,3 +95,29 @@ class DataSyncJob(Base):
     critical_failure_threshold: Mapped[int | None] = mapped_column(Integer, server_default="5")
     is_active: Mapped[bool | None] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = created_at()
+
+
+class DataSyncRun(Base):
+    """One run of a sync job: when, how it ended, how much it wrote, what went wrong, what didn't match."""
+
+    __tablename__ = "data_sync_runs"
+    __table_args__ = (
+        one_of("status", ("running", *RUN_STATUSES)),
+        CheckConstraint("finished_at IS NULL OR finished_at >= started_at", name="finished_after_start"),
+        *non_negative("records_processed"),
+        Index("ix_data_sync_runs_source_started", "source_id", "started_at"),
+    )
+
+    run_id: Mapped[uuid.UUID] = uuid_pk()
+    source_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("external_data_sources.source_id", ondelete="CASCADE"), nullable=False
+    )
+    job_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("data_sync_jobs.job_id", ondelete="SET NULL")
+    )
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, server_default="running")
+    records_processed: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    errors: Mapped[list[Any]] = mapped_column(JSONB, nullable=False, server_default="[]")
+    unmatched_names: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")

@@ -21,8 +21,8 @@ FEED_SIZE = 100
 def alerts_atom(session: Session, user_id: uuid.UUID, base_url: str, self_url: str) -> bytes:
     """The user's latest alerts as an Atom document."""
     rows = session.execute(
-        select(TrendNotification, Technology)
-        .join(Technology, Technology.id == TrendNotification.trend_id)
+        select(TrendNotification, Technology.slug)
+        .outerjoin(Technology, Technology.id == TrendNotification.trend_id)
         .where(TrendNotification.user_id == user_id)
         .order_by(TrendNotification.created_at.desc())
         .limit(FEED_SIZE)
@@ -34,11 +34,12 @@ def alerts_atom(session: Session, user_id: uuid.UUID, base_url: str, self_url: s
     feed.link(href=base_url, rel="alternate")
     if rows:
         feed.updated(rows[0][0].created_at)
-    for notification, technology in reversed(rows):
+    for notification, slug in reversed(rows):
         entry = feed.add_entry()
         entry.id(f"urn:frontier:alert:{notification.notification_id}")
-        entry.title(f"{technology.name}: {notification.notification_type.replace('_', ' ')}")
-        entry.link(href=f"{base_url}/api/v1/technologies/{technology.slug}")
+        entry.title(notification.title)
+        if slug is not None:
+            entry.link(href=f"{base_url}/api/v1/technologies/{slug}")
         entry.updated(notification.created_at)
         entry.content(str(notification.trend_change_details or {}), type="text")
     xml: bytes = feed.atom_str(pretty=True)

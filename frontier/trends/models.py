@@ -217,29 +217,62 @@ class TrendMonitoringPipeline(Base):
     created_at: Mapped[datetime] = created_at()
 
 
+NOTIFICATION_KINDS = (
+    "emerging_trend",
+    "momentum_spike",
+    "status_change",
+    "opportunity_alert",
+    "cfp_deadline",
+    "model_drift",
+)
+SUBJECT_TYPES = ("technology", "opportunity", "event", "model")
+
+
 class TrendNotification(Base):
-    """An alert to one person about one technology's change."""
+    """An alert to one person: a kind (``notification_type``) about a subject (a technology, an opportunity,
+    an event, a model). ``dedupe_key`` names the change it reports: re-running detection never repeats it."""
 
     __tablename__ = "trend_notifications"
     __table_args__ = (
-        one_of(
-            "notification_type", ("emerging_trend", "momentum_spike", "opportunity_alert", "status_change")
-        ),
+        one_of("notification_type", NOTIFICATION_KINDS),
+        one_of("subject_type", SUBJECT_TYPES),
+        CheckConstraint("subject_type <> 'technology' OR trend_id = subject_id", name="technology_subject"),
+        UniqueConstraint("user_id", "dedupe_key"),
         Index("ix_trend_notifications_trend_id", "trend_id"),
+        Index("ix_trend_notifications_user_created", "user_id", "created_at"),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     notification_id: Mapped[uuid.UUID] = uuid_pk()
-    trend_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("technology_trends.trend_id", ondelete="CASCADE"), nullable=False
+    trend_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("technology_trends.trend_id", ondelete="CASCADE")
     )
+    subject_type: Mapped[str] = mapped_column(String(20), nullable=False, server_default="technology")
+    subject_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     notification_type: Mapped[str] = mapped_column(String(50), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    dedupe_key: Mapped[str] = mapped_column(String(200), nullable=False)
     trend_change_details: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     notification_sent_at: Mapped[datetime | None] = created_at()
     user_acknowledged: Mapped[bool | None] = mapped_column(Boolean, server_default=text("false"))
     user_response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = created_at()
+
+
+class TechnologyFollow(Base):
+    """A person follows a technology: its changes become their alerts."""
+
+    __tablename__ = "technology_follows"
+    __table_args__ = (Index("ix_technology_follows_technology_id", "technology_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    technology_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("technologies.id", ondelete="CASCADE"), primary_key=True
+    )
     created_at: Mapped[datetime] = created_at()
 
 
@@ -274,6 +307,10 @@ class TrendPredictionModel(Base):
     false_negative_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
     precision_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
     recall_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    backtest_metrics: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    mase: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    smape: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    owa: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     is_production_ready: Mapped[bool | None] = mapped_column(Boolean, server_default=text("false"))
     deployment_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
@@ -291,6 +328,20 @@ class TrendPrediction(Base):
         Index("ix_trend_predictions_model_id", "model_id"),
         Index("ix_trend_predictions_trend_made", "trend_id", "prediction_made_at"),
         Index("ix_trend_predictions_due", "validation_date", postgresql_where=text("actual_outcome IS NULL")),
+        UniqueConstraint(
+            "model_id",
+            "trend_id",
+            "source",
+            "metric",
+            "origin_period",
+            "target_period",
+            name="uq_trend_predictions_forecast",
+        ),
+        CheckConstraint("horizon_months BETWEEN 1 AND 12", name="horizon_1_12"),
+        CheckConstraint("interval_level BETWEEN 1 AND 99", name="interval_level_range"),
+        CheckConstraint(
+            "lower_bound <= predicted_value AND predicted_value <= upper_bound", name="interval_order"
+        ),
     )
 
     prediction_id: Mapped[uuid.UUID] = uuid_pk()
@@ -314,4 +365,14 @@ class TrendPrediction(Base):
     validation_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     actual_outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     prediction_accuracy: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    # The forecast itself: one series (technology, source, metric), one target month, made at one origin.
+    source: Mapped[str | None] = mapped_column(String(32))
+    metric: Mapped[str | None] = mapped_column(String(48))
+    origin_period: Mapped[date | None] = mapped_column(Date)
+    target_period: Mapped[date | None] = mapped_column(Date)
+    horizon_months: Mapped[int | None] = mapped_column(Integer)
+    predicted_value: Mapped[float | None] = mapped_column(Float)
+    lower_bound: Mapped[float | None] = mapped_column(Float)
+    upper_bound: Mapped[float | None] = mapped_column(Float)
+    interval_level: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = created_at()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -90,9 +90,12 @@ class World:
 
 
 @pytest.fixture
-def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hash each distinct password once per test (argon2 costs ~0.2 s): hashes stay real argon2id hashes."""
-    monkeypatch.setattr(credentials, "hash_password", functools.lru_cache(maxsize=64)(credentials.hash_password))
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2id with the cheapest parameters: the production ones cost ~0.2 s per hash or check, which
+    the hundreds of sign-ups and sign-ins of these tests can't afford. What's stored and compared is unchanged."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(credentials, "_hasher", cheap)
+    monkeypatch.setattr(credentials, "_DUMMY_HASH", cheap.hash("dummy password"))
 
 
 def _actor(db: Database, name: str, role: UserRole, base_url: str) -> Actor:
@@ -163,7 +166,7 @@ def build_world(db: Database) -> Iterator[World]:
 
 
 @pytest.fixture
-def world(db: Database, fast_password_hashing: None) -> Iterator[World]:
+def world(db: Database, cheap_password_hashing: None) -> Iterator[World]:
     """A fresh world inside the test's rolled-back transaction."""
     yield from build_world(db)
 
