@@ -23,9 +23,16 @@ def test_probe(world: World) -> None:
         def run(case):
             response = case.call(headers=world.headers(actor))
             seen[response.status_code] += 1
-            if response.status_code >= 500:
-                failures.append((op.label, actor, response.status_code, case.as_curl_command(), response.text[:200]))
+            try:
+                case.validate_response(response)
+            except BaseException as e:
+                for sub in getattr(e, "exceptions", [e]):
+                    failures.append((op.label, actor, type(sub).__name__, response.status_code, str(sub)[:150].replace("\n"," ")))
+                    if type(sub).__name__ == "ServerError": print("SERVER ERROR", case.as_curl_command(), response.status_code, response.text[:300], sub)
 
         run()
-        print(actor, op.label, round(time.perf_counter() - started, 2), dict(seen))
-    for f in failures: print(f)
+        pass #, round(time.perf_counter() - started, 2), dict(seen))
+    seen_f=set()
+    for f in failures:
+        if (f[0],f[2]) in seen_f: continue
+        seen_f.add((f[0],f[2])); print(f)
