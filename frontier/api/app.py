@@ -18,7 +18,7 @@ from frontier.security.client import TrustedProxies
 from frontier.security.ratelimit import RateLimiter, make_rate_limiter
 from frontier.security.secrets import box_from_settings
 from frontier.trends import endpoints as trends_endpoints
-from frontier.trends import feeds
+from frontier.trends import feeds, trend_endpoints
 
 ROUTERS = (
     health.router,
@@ -28,6 +28,8 @@ ROUTERS = (
     ingest_endpoints.router,
     models_endpoints.router,
     trends_endpoints.router,
+    trend_endpoints.router,
+    trend_endpoints.mine,
     feeds.router,
 )
 

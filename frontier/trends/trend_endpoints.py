@@ -1,0 +1,101 @@
+"""Routes of trends (public reads), follows and alerts (the caller's own)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from sqlalchemy.orm import Session
+
+from frontier.api.auth import CallerDep, Scope, rate_limit
+from frontier.api.deps import db_session
+from frontier.api.pagination import Page, PageParams, page_params
+from frontier.db.base import TechEcosystem, TrendStatus
+from frontier.trends import alerts, insights
+from frontier.trends.trend_schemas import (
+    FollowOut,
+    NotificationOut,
+    NotificationUpdate,
+    TrendDetail,
+    TrendHistory,
+    TrendOut,
+    TrendSort,
+)
+
+router = APIRouter(prefix="/api/v1/trends", tags=["trends"], dependencies=[Depends(rate_limit)])
+mine = APIRouter(prefix="/api/v1/me", tags=["my alerts"], dependencies=[Depends(rate_limit)])
+SessionDep = Annotated[Session, Depends(db_session)]
+Slug = Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+@router.get("", response_model=Page[TrendOut], summary="List trends")
+def list_trends(
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    sort: Annotated[
+        TrendSort, Query(description="momentum, priority, adoption (best first) or name")
+    ] = "momentum",
+    status: TrendStatus | None = None,
+    ecosystem: TechEcosystem | None = None,
+) -> Page[TrendOut]:
+    """Scored technologies, best first."""
+    return insights.list_trends(session, page, sort=sort, status=status, ecosystem=ecosystem)
+
+
+@router.get("/{slug}", response_model=TrendDetail, summary="One technology's trend")
+def get_trend(who: CallerDep, session: SessionDep, slug: Slug) -> TrendDetail:
+    """Scores, the signals behind them, and the change over 30 days."""
+    return insights.get_trend(session, slug, who.user_id)
+
+
+@router.get("/{slug}/history", response_model=TrendHistory, summary="A technology's score history and series")
+def get_history(
+    session: SessionDep,
+    slug: Slug,
+    since: Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
+    until: Annotated[date | None, Query(alias="to", description="Last day, YYYY-MM-DD")] = None,
+) -> TrendHistory:
+    """Daily score snapshots and monthly observations."""
+    return insights.get_history(session, slug, since, until)
+
+
+@mine.get("/follows", response_model=list[FollowOut], summary="Technologies I follow")
+def list_follows(scope: Scope) -> list[FollowOut]:
+    """The technologies whose changes alert you."""
+    return alerts.list_follows(scope)
+
+
+@mine.put("/follows/{slug}", status_code=204, summary="Follow a technology")
+def follow(scope: Scope, slug: Slug) -> Response:
+    """Alert me when this technology moves."""
+    alerts.follow(scope, slug)
+    return Response(status_code=204)
+
+
+@mine.delete("/follows/{slug}", status_code=204, summary="Unfollow a technology")
+def unfollow(scope: Scope, slug: Slug) -> Response:
+    """Stop alerting me about this technology."""
+    alerts.unfollow(scope, slug)
+    return Response(status_code=204)
+
+
+@mine.get("/notifications", response_model=list[NotificationOut], summary="My alerts")
+def list_notifications(
+    scope: Scope,
+    unacknowledged: Annotated[bool, Query(description="Only alerts not yet acknowledged")] = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[NotificationOut]:
+    """Alerts about technologies you follow, newest first."""
+    return alerts.list_notifications(scope, unacknowledged, limit)
+
+
+@mine.patch(
+    "/notifications/{notification_id}", response_model=NotificationOut, summary="Acknowledge an alert"
+)
+def update_notification(
+    scope: Scope, notification_id: uuid.UUID, data: NotificationUpdate
+) -> NotificationOut:
+    """Mark an alert as seen and record what you did about it."""
+    return alerts.update_notification(scope, notification_id, data)

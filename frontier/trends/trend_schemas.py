@@ -1,0 +1,101 @@
+"""API shapes of trends, score history, follows and alerts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from frontier.db.base import TechEcosystem, TrendStatus
+
+TrendSort = Literal["momentum", "priority", "name", "adoption"]
+
+
+class TrendOut(BaseModel):
+    """A technology's current scores."""
+
+    slug: str
+    name: str
+    ecosystem: TechEcosystem
+    trend_status: TrendStatus
+    momentum_score: Decimal | None
+    learning_priority_score: Decimal | None
+    adoption_rate: Decimal | None = Field(description="Monthly growth rate of adoption (0.02 = 2% a month)")
+    significance_p_value: Decimal | None
+    first_detected_date: date | None
+    status_changed_on: date | None
+    scores_as_of: date | None
+
+
+class TrendDetail(TrendOut):
+    """A technology's scores with what moved them."""
+
+    momentum_change_30d: Decimal | None = Field(description="Momentum now minus 30 days earlier")
+    signals: dict[str, Any] = Field(description="Per signal: normalised growth (z), 3-month growth, p-value")
+    level_percentile: float | None
+    followed: bool | None = Field(default=None, description="Whether the caller follows it (null: anonymous)")
+
+
+class Snapshot(BaseModel):
+    """Scores as computed on one day."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    computed_on: date
+    trend_status: TrendStatus
+    momentum_score: Decimal | None
+    learning_priority_score: Decimal | None
+    adoption_rate: Decimal | None
+    significance_p_value: Decimal | None
+
+
+class SeriesPoint(BaseModel):
+    """One month of one signal."""
+
+    period: date
+    value: float
+
+
+class TrendHistory(BaseModel):
+    """Score snapshots and the underlying monthly series."""
+
+    slug: str
+    snapshots: list[Snapshot]
+    series: dict[str, list[SeriesPoint]]
+
+
+class FollowOut(BaseModel):
+    """A followed technology."""
+
+    slug: str
+    name: str
+    followed_at: datetime
+
+
+class NotificationOut(BaseModel):
+    """An alert."""
+
+    id: uuid.UUID
+    kind: str
+    title: str
+    subject_type: str
+    subject_id: uuid.UUID
+    technology: str | None
+    details: dict[str, Any] | None
+    created_at: datetime
+    acknowledged: bool
+    response: dict[str, Any] | None
+
+
+class NotificationUpdate(BaseModel):
+    """Acknowledge an alert, optionally saying what you did about it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    acknowledged: bool = True
+    response: dict[str, str] | None = Field(
+        default=None, max_length=10, description="e.g. {'action': 'explored'}"
+    )
