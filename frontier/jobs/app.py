@@ -19,10 +19,15 @@ import procrastinate
 from frontier.accounts import tasks as accounts_tasks
 from frontier.db.session import Database, libpq_url
 from frontier.jobs import runtime, tasks
+from frontier.trends import tasks as trends_tasks
 
 log = logging.getLogger(__name__)
 
-BLUEPRINTS = {"system": tasks.blueprint, "accounts": accounts_tasks.blueprint}
+BLUEPRINTS = {
+    "system": tasks.blueprint,
+    "accounts": accounts_tasks.blueprint,
+    "trends": trends_tasks.blueprint,
+}
 
 
 def make_app(database: Database) -> procrastinate.App:

@@ -1,0 +1,37 @@
+"""Scheduled trend work: a full computation daily, an incremental one hourly for what received data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import procrastinate
+
+from frontier.errors import ConfigurationError
+from frontier.jobs import runtime
+from frontier.trends.analytics import compute_scores, technologies_changed_since
+
+blueprint = procrastinate.Blueprint()
+
+
+@blueprint.periodic(cron="10 3 * * *")
+@blueprint.task(name="compute_trends", queue="analytics", queueing_lock="compute_trends")
+def compute_trends(timestamp: int) -> None:
+    """Recompute every technology's scores as of the scheduled day (normalising against all of them)."""
+    as_of = datetime.fromtimestamp(timestamp, UTC).date()
+    with runtime.database().session() as session:
+        compute_scores(session, as_of)
+
+
+@blueprint.periodic(cron="40 * * * *")
+@blueprint.task(name="compute_changed_trends", queue="analytics", queueing_lock="compute_trends")
+def compute_changed_trends(timestamp: int) -> None:
+    """Rescore only the technologies that received observations in the last hour."""
+    at = datetime.fromtimestamp(timestamp, UTC)
+    with runtime.database().session() as session:
+        changed = technologies_changed_since(session, at - timedelta(hours=1, minutes=5))
+        if not changed:
+            return
+        try:
+            compute_scores(session, at.date(), only=changed)
+        except ConfigurationError:  # no full computation yet to normalise against: do one now
+            compute_scores(session, at.date())
