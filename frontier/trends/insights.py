@@ -184,3 +184,8 @@ def get_history(session: Session, slug: str, since: date | None, until: date | N
 def scored_count(session: Session) -> int:
     """How many technologies have scores."""
     return int(session.scalar(select(func.count()).select_from(TechnologyTrend)) or 0)
+
+
+def slug_of(session: Session, technology_id: uuid.UUID) -> str | None:
+    """The slug of a technology id."""
+    return session.scalars(select(Technology.slug).where(Technology.id == technology_id)).first()
