@@ -1,4 +1,4 @@
-"""``frontier trends``: compute scores, show a technology's trend (forecast commands join from forecasting)."""
+"""``frontier trends``: compute scores, show a technology's trend, backtest and forecast."""
 
 from __future__ import annotations
 
