@@ -112,18 +112,24 @@ def compute_scores(
     """Compute every technology's scores as of ``as_of`` (or only ``only``'s) in the session's transaction."""
     pipeline = pipeline_parameters(session)
     params = _params(pipeline, as_of, only)
+    incremental = only is not None
+
+    def run(template: str) -> int:
+        result = session.execute(text(sql.statement(template, incremental)), params)
+        return int(getattr(result, "rowcount", 0) or 0)
+
     if method == "seed":
-        written = session.execute(text(sql.SEED_MOMENTUM), params).rowcount  # type: ignore[attr-defined]
-        return ComputeReport(as_of, method, only is not None, written, written, 0)
-    session.execute(text(sql.SIGNAL_MONTH), params)
-    session.execute(text(sql.SIGNAL_FEATURES), params)
-    _normalisation(session, pipeline, params, full=only is None)
-    session.execute(text(sql.FIRST_DETECTED), params)
-    session.execute(text(sql.TECH_SCORES), params)
+        written = run(sql.SEED_MOMENTUM)
+        return ComputeReport(as_of, method, incremental, written, written, 0)
+    run(sql.SIGNAL_MONTH)
+    run(sql.SIGNAL_FEATURES)
+    _normalisation(session, pipeline, params, full=not incremental)
+    run(sql.FIRST_DETECTED)
+    run(sql.TECH_SCORES)
     scored = int(session.execute(text("SELECT count(*) FROM tech_scores")).scalar_one())
-    written = session.execute(text(sql.UPSERT_TRENDS), params).rowcount  # type: ignore[attr-defined]
-    session.execute(text(sql.SNAPSHOT), params)
-    notified = session.execute(text(sql.ALERTS), params).rowcount  # type: ignore[attr-defined]
+    written = run(sql.UPSERT_TRENDS)
+    run(sql.SNAPSHOT)
+    notified = run(sql.ALERTS)
     for temp in ("tech_scores", "first_seen", "signal_stats", "signal_features", "signal_month"):
         session.execute(text(f"DROP TABLE IF EXISTS {temp}"))  # a second computation in one transaction
     record(

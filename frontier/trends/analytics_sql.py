@@ -13,6 +13,8 @@ Steps (all inside one transaction, temp tables dropped at commit):
 
 from __future__ import annotations
 
+import re
+
 # Which metric of each source is its signal, and whether it is a level (cumulative) or a flow per period.
 SIGNALS_CTE = """
 signals(source, metric, kind, weight) AS (
@@ -37,7 +39,7 @@ monthly AS (
     JOIN signals s ON s.source = o.source AND s.metric = o.metric
     WHERE o.period_start >= (date_trunc('month', CAST(:as_of AS date)) - interval '24 months')::date
       AND o.period_start < date_trunc('month', CAST(:as_of AS date))::date
-      AND (CAST(:only AS uuid[]) IS NULL OR o.technology_id = ANY(CAST(:only AS uuid[])))
+      {{only:o.technology_id}}
     GROUP BY o.technology_id, o.source, o.metric, s.kind, s.weight, date_trunc('month', o.period_start)
 )
 -- A technology with repository stars uses them; the language-list sum (top100_stars) only stands in.
@@ -146,7 +148,7 @@ previous AS (
     SELECT DISTINCT ON (technology_id) technology_id, trend_status
     FROM technology_score_history
     WHERE computed_on < CAST(:as_of AS date)
-      AND (CAST(:only AS uuid[]) IS NULL OR technology_id = ANY(CAST(:only AS uuid[])))
+      {{only:technology_id}}
     ORDER BY technology_id, computed_on DESC
 ),
 momentum AS (
@@ -252,7 +254,7 @@ WITH seed AS (
                 ELSE 0.3 END AS velocity
     FROM technology_trends
     WHERE trend_status IN ('emerging', 'rising')
-      AND (CAST(:only AS uuid[]) IS NULL OR trend_id = ANY(CAST(:only AS uuid[])))
+      {only:trend_id}
 )
 UPDATE technology_trends tt
 SET momentum_score = seed.momentum,
@@ -269,7 +271,7 @@ ALERTS = """
 WITH current AS (
     SELECT h.technology_id, h.trend_status, h.momentum_score FROM technology_score_history h
     WHERE h.computed_on = CAST(:as_of AS date)
-      AND (CAST(:only AS uuid[]) IS NULL OR h.technology_id = ANY(CAST(:only AS uuid[])))
+      {only:h.technology_id}
 ),
 before AS (  -- the last computation before this one
     SELECT DISTINCT ON (h.technology_id) h.technology_id, h.trend_status, h.computed_on
@@ -310,3 +312,13 @@ JOIN technology_follows f ON f.technology_id = ch.technology_id
 JOIN technologies t ON t.id = ch.technology_id
 ON CONFLICT (user_id, dedupe_key) DO NOTHING
 """
+
+
+_ONLY = re.compile(r"\{only:([a-z_.]+)\}")
+
+
+def statement(template: str, incremental: bool) -> str:
+    """The statement, restricted to ``:only``'s technologies when incremental (a literal condition, not
+    ``:only IS NULL OR ...``, so the planner can use the technology indexes)."""
+    condition = r"AND \1 = ANY(CAST(:only AS uuid[]))" if incremental else ""
+    return _ONLY.sub(condition, template)
