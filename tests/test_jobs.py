@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from frontier.db import migrate
 from frontier.db.embedded import EmbeddedPostgres
 from frontier.db.session import Database
-from frontier.jobs.app import make_app, run_worker
+from frontier.jobs.app import run_worker, task_app
 from frontier.jobs.tasks import HEARTBEAT_CRON
 
 
 def test_heartbeat_is_scheduled_periodically() -> None:
-    app = make_app(Database(url="postgresql+psycopg://u@/d?host=/nowhere", engine=create_engine("sqlite://")))
+    app = task_app()
     periodic = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
     assert periodic["system:heartbeat"] == HEARTBEAT_CRON
     assert "accounts:prune_sessions_and_counters" in periodic

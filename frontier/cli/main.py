@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from frontier.cli import config, db, demo, secrets, serve, trends, users
+from frontier.cli import config, db, demo, ingest, secrets, serve, trends, users
 
 app = typer.Typer(
     name="frontier",
@@ -18,5 +18,6 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(secrets.app, name="secrets")
 app.add_typer(users.app, name="users")
 app.add_typer(trends.app, name="trends")
+app.add_typer(ingest.app, name="ingest")
 app.command()(serve.serve)
 app.command()(serve.worker)

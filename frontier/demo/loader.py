@@ -16,12 +16,13 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from frontier.db.base import TechEcosystem
-from frontier.trends.models import Observation, Technology, TechnologyAlias
+from frontier.ingest.observations import ObservationRecord, upsert_observations
+from frontier.trends.models import Technology, TechnologyAlias
 
 DATA = resources.files("frontier.demo") / "data"
 SOURCE = "github"
@@ -95,7 +96,7 @@ def upsert_catalogue(session: Session, entries: list[dict[str, Any]]) -> dict[st
     return ids
 
 
-def language_observations(entries: list[dict[str, Any]], ids: dict[str, Any]) -> Iterable[dict[str, Any]]:
+def language_observations(entries: list[dict[str, Any]], ids: dict[str, Any]) -> Iterable[ObservationRecord]:
     """Observations from the per-language top-100 sums."""
     by_language = {e["github_language"]: ids[e["slug"]] for e in entries if e.get("github_language")}
     for row in _read_csv("language_monthly.csv"):
@@ -106,7 +107,9 @@ def language_observations(entries: list[dict[str, Any]], ids: dict[str, Any]) ->
             yield _observation(technology_id, metric, _month(row["month"]), float(row[column]))
 
 
-def repository_observations(entries: list[dict[str, Any]], ids: dict[str, Any]) -> Iterable[dict[str, Any]]:
+def repository_observations(
+    entries: list[dict[str, Any]], ids: dict[str, Any]
+) -> Iterable[ObservationRecord]:
     """Observations from each technology's own repositories: monthly sums over the repositories it lists.
 
     A repository is in the data only in months it was in a top-100 list, so a series may have missing months
@@ -124,38 +127,15 @@ def repository_observations(entries: list[dict[str, Any]], ids: dict[str, Any]) 
             yield _observation(ids[slug], metric, month, total)
 
 
-def _observation(technology_id: Any, metric: str, month: date, value: float) -> dict[str, Any]:
-    return {
-        "technology_id": technology_id,
-        "source": SOURCE,
-        "metric": metric,
-        "granularity": "month",
-        "period_start": month,
-        "value": value,
-    }
-
-
-def upsert_observations(
-    session: Session, rows: list[dict[str, Any]], batch: int = 2000, progress: Progress | None = None
-) -> int:
-    """Idempotent bulk upsert on the natural key; partitions are made first. Returns rows written."""
-    if not rows:
-        return 0
-    first, last = min(r["period_start"] for r in rows), max(r["period_start"] for r in rows)
-    session.execute(text("SELECT ensure_observation_partitions(:a, :b)"), {"a": first, "b": last})
-    written = 0
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        values = insert(Observation).values(chunk)
-        upsert = values.on_conflict_do_update(
-            index_elements=["technology_id", "source", "metric", "granularity", "period_start"],
-            set_={"value": values.excluded.value, "collected_at": func.now()},
-            where=Observation.value.is_distinct_from(values.excluded.value),
-        ).returning(Observation.period_start)
-        written += len(session.execute(upsert).all())
-        if progress is not None:
-            progress("observations", len(chunk))
-    return written
+def _observation(technology_id: Any, metric: str, month: date, value: float) -> ObservationRecord:
+    return ObservationRecord(
+        source=SOURCE,
+        metric=metric,
+        granularity="month",
+        period_start=month,
+        value=value,
+        technology_id=technology_id,
+    )
 
 
 def load_demo(session: Session, progress: Progress | None = None) -> LoadReport:
@@ -165,7 +145,9 @@ def load_demo(session: Session, progress: Progress | None = None) -> LoadReport:
     if progress is not None:
         progress("technologies", len(entries))
     rows = [*language_observations(entries, ids), *repository_observations(entries, ids)]
-    written = upsert_observations(session, rows, progress=progress)
+    written = upsert_observations(
+        session, rows, progress=(lambda count: progress("observations", count)) if progress else None
+    )
     aliases = session.scalar(select(func.count()).select_from(TechnologyAlias)) or 0
     return LoadReport(technologies=len(entries), aliases=aliases, observations=written)
 

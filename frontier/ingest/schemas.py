@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictInt, StringConstraints
+
+from frontier.api.inputs import Input
 
 SourceType = Literal["github_api", "stackoverflow_api", "pypi_api", "npm_api", "job_board_api", "rss_feed"]
 AuthType = Literal["none", "api_key", "oauth", "bearer_token"]
@@ -14,7 +16,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2000)]
 
 
-class SourceIn(BaseModel):
+class SourceIn(Input):
     """A new data source."""
 
     model_config = ConfigDict(extra="forbid")
@@ -26,11 +28,11 @@ class SourceIn(BaseModel):
     api_key: SecretStr | None = Field(
         default=None, max_length=4000, description="Stored encrypted; never returned"
     )
-    rate_limit_per_hour: int | None = Field(default=None, ge=1, le=10_000_000)
-    is_active: bool = True
+    rate_limit_per_hour: StrictInt | None = Field(default=None, ge=1, le=10_000_000)
+    is_active: StrictBool = True
 
 
-class SourceUpdate(BaseModel):
+class SourceUpdate(Input):
     """Changes to a data source; ``api_key: null`` removes the stored key."""
 
     model_config = ConfigDict(extra="forbid")
@@ -38,8 +40,8 @@ class SourceUpdate(BaseModel):
     base_url: HttpUrl | None = None
     authentication_type: AuthType | None = None
     api_key: SecretStr | None = Field(default=None, max_length=4000)
-    rate_limit_per_hour: int | None = Field(default=None, ge=1, le=10_000_000)
-    is_active: bool | None = None
+    rate_limit_per_hour: StrictInt | None = Field(default=None, ge=1, le=10_000_000)
+    is_active: StrictBool | None = None
 
 
 class SourceOut(BaseModel):

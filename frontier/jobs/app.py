@@ -13,11 +13,14 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 import procrastinate
+from procrastinate.testing import InMemoryConnector
 
 from frontier.accounts import tasks as accounts_tasks
 from frontier.db.session import Database, libpq_url
+from frontier.ingest import tasks as ingest_tasks
 from frontier.jobs import runtime, tasks
 from frontier.trends import tasks as trends_tasks
 
@@ -27,18 +30,28 @@ BLUEPRINTS = {
     "system": tasks.blueprint,
     "accounts": accounts_tasks.blueprint,
     "trends": trends_tasks.blueprint,
+    "ingest": ingest_tasks.blueprint,
 }
 
 
-def make_app(database: Database) -> procrastinate.App:
-    """A procrastinate app bound to the database, with every domain's tasks registered."""
-    connector = procrastinate.PsycopgConnector(
-        conninfo=libpq_url(database.url), min_size=1, max_size=4, timeout=10
-    )
-    app = procrastinate.App(connector=connector)
+@lru_cache(maxsize=1)
+def task_app() -> procrastinate.App:
+    """The one procrastinate app holding every domain's tasks (registering a blueprint twice renames its
+    tasks, so this is built once per process); bind it to a database with ``bound_app``."""
+    app = procrastinate.App(connector=InMemoryConnector())
     for namespace, blueprint in BLUEPRINTS.items():
         app.add_tasks_from(blueprint, namespace=namespace)
     return app
+
+
+@contextmanager
+def bound_app(database: Database) -> Iterator[procrastinate.App]:
+    """The task app connected to the database for the duration of the block."""
+    connector = procrastinate.PsycopgConnector(
+        conninfo=libpq_url(database.url), min_size=1, max_size=4, timeout=10
+    )
+    with task_app().replace_connector(connector) as app:
+        yield app
 
 
 @contextmanager
@@ -70,9 +83,10 @@ def _hard_exit(database: Database) -> None:
         os._exit(1)
 
 
-async def _work(app: procrastinate.App, wait: bool) -> None:
-    async with app.open_async():
-        await app.run_worker_async(wait=wait, name=f"frontier-{os.getpid()}")
+async def _work(database: Database, wait: bool) -> None:
+    with bound_app(database) as app:
+        async with app.open_async():
+            await app.run_worker_async(wait=wait, name=f"frontier-{os.getpid()}")
 
 
 async def run_worker(
@@ -84,10 +98,9 @@ async def run_worker(
     When stopping, running jobs get ``grace_seconds`` to finish; an unfinished job stays in the queue and is
     retried by the next worker (its lock expires with this worker's heartbeat).
     """
-    app = make_app(database)
     with job_context(database):
         # The parent watch starts first: opening the queue's pool can itself wait on a database that died.
-        waiters: set[asyncio.Task[None]] = {asyncio.create_task(_work(app, wait))}
+        waiters: set[asyncio.Task[None]] = {asyncio.create_task(_work(database, wait))}
         if parent_pid is not None:
             waiters.add(asyncio.create_task(_watch_parent(parent_pid, database, grace_seconds + 10)))
         done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)

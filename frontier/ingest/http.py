@@ -1,0 +1,392 @@
+"""The one HTTP client of the connectors: timeouts, a User-Agent, a rate limiter per source, retries with
+exponential backoff and jitter that honour the provider's own wait instructions, and credentials that never
+reach a log line or an error message.
+
+Retried: timeouts, connection errors, 5xx, 429 (and GitHub's 403 with an exhausted quota). A provider's wait
+(Retry-After in seconds or as an HTTP date, X-RateLimit-Reset in epoch seconds, Stack Exchange's ``backoff``)
+pauses every request of the source, not just the one that got it; a wait longer than
+``HttpOptions.max_pause_seconds`` fails fast with RateLimitExceeded instead of blocking a worker for hours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_random_exponential
+
+from frontier import __version__
+from frontier.clock import Clock, SystemClock
+from frontier.errors import FrontierError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"Frontier/{__version__}"
+Sleep = Callable[[float], Awaitable[None]]
+REDACTED = "***"
+# Loggers that may print request URLs (httpx logs every request at INFO, query string included).
+_HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
+
+
+class FetchError(FrontierError):
+    """A request failed for good (after its retries), or its answer can't be used."""
+
+
+class MalformedResponse(FetchError):
+    """The provider answered, but not with what its documented format promises (bad or truncated JSON)."""
+
+
+class RateLimitExceeded(FetchError):
+    """The provider asked us to wait longer than we are allowed to block."""
+
+
+class _Retryable(Exception):
+    """An attempt that is worth trying again; ``retry_after`` is the provider's wait, if it named one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """Client settings: timeout, longest pause accepted, backoff, and the sleep for waits (injectable)."""
+
+    timeout_seconds: float = 30.0
+    max_pause_seconds: float = 900.0
+    backoff_multiplier: float = 1.0
+    backoff_max_seconds: float = 60.0
+    sleep: Sleep = asyncio.sleep
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A decrypted API key and how it is sent: a ``key=`` style query parameter, else a Bearer header."""
+
+    token: str | None = None
+    query_parameter: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Credentials(token={'***' if self.token else None}, query_parameter={self.query_parameter!r})"
+
+
+def parse_retry_after(value: str, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After value (delta seconds or an HTTP date); None when unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+def provider_wait(headers: httpx.Headers, now: datetime) -> float | None:
+    """The wait a provider asks for in its headers: Retry-After first, else the rate-limit reset time."""
+    retry_after = headers.get("retry-after")
+    if retry_after is not None:
+        seconds = parse_retry_after(retry_after, now)
+        if seconds is not None:
+            return seconds
+    reset = headers.get("x-ratelimit-reset")
+    if reset is not None and reset.strip().isdigit():
+        return max(0.0, float(reset) - now.timestamp())
+    return None
+
+
+def _quota_exhausted(response: httpx.Response) -> bool:
+    # GitHub answers 403 (not 429) when the primary quota is spent, and for secondary limits with Retry-After.
+    if response.status_code != 403:
+        return False
+    return response.headers.get("x-ratelimit-remaining") == "0" or "retry-after" in response.headers
+
+
+class Redactor:
+    """Replaces every secret it knows with ``***`` in a text."""
+
+    def __init__(self, secrets: Sequence[str | None]) -> None:
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def __bool__(self) -> bool:
+        return bool(self._secrets)
+
+
+class _RedactingFilter(logging.Filter):
+    """Scrubs secrets from records of the HTTP libraries' loggers before any handler formats them."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self._redact(str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self._redact(str(a)) if isinstance(a, str | httpx.URL | bytes) else a for a in record.args
+            )
+        return True
+
+
+class SourceRateLimiter:
+    """Client-side limit of one source: a leaky bucket of ``rate_limit_per_hour`` (aiolimiter, refilled per
+    minute so a restart cannot burst a whole hour's quota), plus pauses the provider orders, shared by all
+    requests of the source."""
+
+    def __init__(
+        self, rate_per_hour: int | None, *, clock: Clock, sleep: Sleep, max_pause_seconds: float
+    ) -> None:
+        self._bucket = _bucket(rate_per_hour) if rate_per_hour else None
+        self._clock = clock
+        self._sleep = sleep
+        self._max_pause = max_pause_seconds
+        self._resume_at: float | None = None
+        self._pause_lock = asyncio.Lock()
+        self.rate_per_hour = rate_per_hour
+
+    def pause_for(self, seconds: float) -> None:
+        """Hold every request of this source for ``seconds`` (the longest pause asked for wins)."""
+        resume = self._clock.now().timestamp() + max(0.0, seconds)
+        self._resume_at = resume if self._resume_at is None else max(self._resume_at, resume)
+
+    async def acquire(self) -> None:
+        """Wait out a pending pause, then take a slot; RateLimitExceeded if the pause is too long."""
+        async with self._pause_lock:  # one request sleeps out a pause; the others queue behind it
+            if self._resume_at is not None:
+                delay = self._resume_at - self._clock.now().timestamp()
+                if delay > self._max_pause:
+                    raise RateLimitExceeded(
+                        f"the provider asks to wait {delay:.0f} s, more than the {self._max_pause:.0f} s "
+                        "allowed; run again later"
+                    )
+                self._resume_at = None
+                if delay > 0:
+                    await self._sleep(delay)
+        if self._bucket is not None:
+            await self._bucket.acquire()
+
+
+def _bucket(rate_per_hour: int) -> AsyncLimiter:
+    # aiolimiter refuses to acquire more than its capacity: below 60/hour, one request per interval instead.
+    if rate_per_hour >= 60:
+        return AsyncLimiter(rate_per_hour / 60, 60)
+    return AsyncLimiter(1, 3600 / rate_per_hour)
+
+
+@dataclass
+class _Timings:
+    total_ms: float = 0.0
+    count: int = 0
+
+    def add(self, started: float) -> None:
+        self.total_ms += (time.monotonic() - started) * 1000
+        self.count += 1
+
+
+@dataclass
+class SourceClient:
+    """GET requests to one source, with its limiter, retries and credentials. Make it with ``open_client``."""
+
+    name: str
+    base_url: str
+    http: httpx.AsyncClient
+    limiter: SourceRateLimiter
+    options: HttpOptions
+    attempts: int
+    clock: Clock
+    credentials: Credentials = field(default_factory=Credentials)
+    redact: Redactor = field(default_factory=lambda: Redactor([]))
+    other_origins: tuple[str, ...] = ()
+    timings: _Timings = field(default_factory=_Timings)
+
+    @property
+    def average_response_ms(self) -> int | None:
+        """Mean time of the answered requests so far, in whole milliseconds."""
+        return round(self.timings.total_ms / self.timings.count) if self.timings.count else None
+
+    def pause_for(self, seconds: float) -> None:
+        """Hold this source's next requests (e.g. Stack Exchange's ``backoff`` field)."""
+        self.limiter.pause_for(seconds)
+
+    def show(self, url: str | httpx.URL) -> str:
+        """A URL as it may appear in messages: secrets replaced."""
+        return self.redact(str(url))
+
+    async def get(
+        self, target: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """GET a path of the source (or an absolute URL of an allowed origin), retried; FetchError on failure.
+
+        Credentials go only to the source's own origin (base_url), never to other allowed origins."""
+        url = self._resolve(target)
+        query = dict(params or {})
+        own_origin = _origin(url) == _origin(httpx.URL(self.base_url))
+        if own_origin and self.credentials.token and self.credentials.query_parameter:
+            query[self.credentials.query_parameter] = self.credentials.token
+        url = url.copy_merge_params(query)  # a pagination link keeps its own query; ours is added to it
+        headers = dict(headers or {})
+        if own_origin and self.credentials.token and not self.credentials.query_parameter:
+            headers["Authorization"] = f"Bearer {self.credentials.token}"
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, self.attempts)),
+            wait=self._wait,
+            retry=retry_if_exception_type(_Retryable),
+            sleep=self.options.sleep,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._once(url, headers)
+        except _Retryable as error:
+            raise FetchError(
+                f"{self.name}: GET {self.show(url)} failed after {self.attempts} attempts: {error}"
+            ) from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def get_json(
+        self, target: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[Any, httpx.Response]:
+        """GET and decode JSON; MalformedResponse (never retried) when the body isn't valid JSON."""
+        response = await self.get(target, params, headers)
+        try:
+            return response.json(), response
+        except ValueError as error:  # json.JSONDecodeError and UnicodeDecodeError
+            raise MalformedResponse(
+                f"{self.name}: GET {self.show(response.request.url)} returned invalid JSON "
+                f"(truncated or malformed): {self.redact(str(error))}"
+            ) from None
+
+    def _resolve(self, target: str) -> httpx.URL:
+        if not target.startswith(("http://", "https://")):
+            return httpx.URL(self.base_url.rstrip("/") + "/" + target.lstrip("/"))
+        url = httpx.URL(target)
+        allowed = {_origin(httpx.URL(self.base_url)), *(_origin(httpx.URL(o)) for o in self.other_origins)}
+        if _origin(url) not in allowed:  # a pagination link must never take our credentials elsewhere
+            raise FetchError(f"{self.name}: refusing to follow {self.show(url)}: not the source's own host")
+        return url
+
+    async def _once(self, url: httpx.URL, headers: dict[str, str]) -> httpx.Response:
+        await self.limiter.acquire()
+        started = time.monotonic()
+        try:
+            response = await self.http.get(url, headers=headers)
+        except httpx.TimeoutException:
+            raise _Retryable(f"timed out after {self.options.timeout_seconds:g} s") from None
+        except httpx.TransportError as error:
+            raise _Retryable(f"connection failed ({type(error).__name__})") from None
+        self.timings.add(started)
+        status = response.status_code
+        if status == 429 or _quota_exhausted(response) or status >= 500:
+            wait = provider_wait(response.headers, self.clock.now())
+            if wait is not None:
+                self.limiter.pause_for(wait)
+            kind = "rate limited" if status in (403, 429) else "server error"
+            raise _Retryable(f"HTTP {status} ({kind})", retry_after=wait)
+        if status >= 400:
+            raise FetchError(
+                f"{self.name}: GET {self.show(url)} returned HTTP {status}{self._detail(response)}"
+            )
+        return response
+
+    def _detail(self, response: httpx.Response) -> str:
+        try:
+            payload = response.json()
+        except ValueError:
+            return ""
+        if isinstance(payload, dict):
+            message = payload.get("message") or payload.get("error_message") or payload.get("error")
+            if isinstance(message, str):
+                return f": {self.redact(message[:200])}"
+        return ""
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(error, _Retryable) and error.retry_after is not None:
+            return 0.0  # the limiter's pause holds the next attempt for exactly the provider's wait
+        backoff = wait_random_exponential(
+            multiplier=self.options.backoff_multiplier, max=self.options.backoff_max_seconds
+        )
+        return float(backoff(state))
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        log.warning(
+            "%s: attempt %d of %d failed (%s); retrying",
+            self.name,
+            state.attempt_number,
+            self.attempts,
+            self.redact(str(error)),
+        )
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
+@asynccontextmanager
+async def open_client(
+    name: str,
+    base_url: str,
+    *,
+    rate_limit_per_hour: int | None,
+    attempts: int,
+    credentials: Credentials | None = None,
+    options: HttpOptions | None = None,
+    clock: Clock | None = None,
+    other_origins: Sequence[str] = (),
+) -> AsyncIterator[SourceClient]:
+    """The one factory of connector clients: an httpx.AsyncClient with timeouts and Frontier's User-Agent,
+    the source's own limiter, and ``attempts`` tries per request. Secrets are scrubbed from HTTP logs while
+    it is open."""
+    options = options or HttpOptions()
+    clock = clock or SystemClock()
+    credentials = credentials or Credentials()
+    redact = Redactor([credentials.token])
+    limiter = SourceRateLimiter(
+        rate_limit_per_hour, clock=clock, sleep=options.sleep, max_pause_seconds=options.max_pause_seconds
+    )
+    scrub = _RedactingFilter(redact)
+    loggers = [logging.getLogger(n) for n in _HTTP_LOGGERS] if redact else []
+    for logger in loggers:
+        logger.addFilter(scrub)
+    try:
+        async with httpx.AsyncClient(
+            timeout=httpx.Timeout(options.timeout_seconds),
+            headers={"User-Agent": USER_AGENT},
+            # GitHub answers a renamed repository with 301; httpx drops the Authorization header across hosts.
+            follow_redirects=True,
+        ) as http:
+            yield SourceClient(
+                name=name,
+                base_url=base_url,
+                http=http,
+                limiter=limiter,
+                options=options,
+                attempts=attempts,
+                clock=clock,
+                credentials=credentials,
+                redact=redact,
+                other_origins=tuple(other_origins),
+            )
+    finally:
+        for logger in loggers:
+            logger.removeFilter(scrub)

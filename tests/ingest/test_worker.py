@@ -1,0 +1,51 @@
+"""The real worker: the periodic dispatcher queues a due source from its thread, and the sync runs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import procrastinate
+from sqlalchemy import Engine, text
+
+from frontier.db import migrate
+from frontier.db.embedded import EmbeddedPostgres
+from frontier.db.session import Database, libpq_url
+from frontier.demo.loader import load_demo
+from frontier.ingest.tasks import blueprint
+from frontier.jobs.app import job_context
+from tests.ingest.conftest import add_source
+from tests.ingest.replay import ReplayServer, fixture
+
+
+def _task(app: procrastinate.App, suffix: str) -> Any:
+    # Registering the module's blueprint twice in one test session prefixes its names twice: match the end.
+    return next(task for name, task in app.tasks.items() if name.endswith(suffix))
+
+
+def test_the_worker_dispatches_and_runs_a_due_sync(
+    empty_database: Engine, pg_server: EmbeddedPostgres, replay: ReplayServer
+) -> None:
+    migrate.upgrade(empty_database)
+    database = Database(url=empty_database.url.render_as_string(hide_password=False), engine=empty_database)
+    with database.session() as session:
+        load_demo(session)
+    replay.route("/repos/facebook/react", fixture("github/repos_facebook_react.json"))
+    add_source(database, "gh", "github_api", replay.url, data_types_to_sync=["repositories"])
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=libpq_url(database.url)))
+    app.add_tasks_from(blueprint, namespace="ingest")
+
+    async def work() -> None:
+        async with app.open_async():
+            await _task(app, "dispatch_due_syncs").defer_async(timestamp=1790000000)
+            with job_context(database):
+                await app.run_worker_async(wait=False)  # runs the dispatcher...
+                await app.run_worker_async(wait=False)  # ...then the sync it queued
+
+    asyncio.run(work())
+    with empty_database.connect() as connection:
+        runs = connection.execute(text("SELECT status, records_processed FROM data_sync_runs")).all()
+        jobs = connection.execute(text("SELECT task_name, status FROM procrastinate_jobs")).all()
+    # Only facebook/react is served: every other technology's repositories answer 404 (item errors).
+    assert [tuple(r) for r in runs] == [("partial_success", 3)]
+    assert sum(1 for name, status in jobs if name.endswith("sync_source") and status == "succeeded") == 1
