@@ -8,9 +8,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontier.cli.common import console, database, handle_errors
+from frontier.cli.common import console, database, handle_errors, settings
 from frontier.db.session import Database
+from frontier.ingest.service import register_default_sources
 from frontier.ingest.sync import RunReport, recent_runs, run_source, runnable_source_names, unpause_source
+from frontier.security.secrets import box_from_settings
 
 app = typer.Typer(help="Ingestion: fetch signals from external sources.", no_args_is_help=True)
 
@@ -116,3 +118,23 @@ def runs(
                 str(len(run_row.unmatched_names)),
             )
     console.print(table)
+
+
+@app.command()
+@handle_errors
+def setup(
+    github_token: Annotated[
+        str | None,
+        typer.Option(envvar="FRONTIER_GITHUB_TOKEN", help="GitHub token (raises the limit to 5000/h)"),
+    ] = None,
+    stackexchange_key: Annotated[
+        str | None, typer.Option(envvar="FRONTIER_STACKEXCHANGE_KEY", help="Stack Exchange API key")
+    ] = None,
+) -> None:
+    """Register GitHub, Stack Overflow, PyPI, npm and Hacker News jobs as sources, each synced daily."""
+    keys = {
+        name: key for name, key in (("github", github_token), ("stackoverflow", stackexchange_key)) if key
+    }
+    with database() as db, db.session() as session:
+        created = register_default_sources(session, box_from_settings(settings()), keys)
+    console.print(f"registered: {', '.join(created)}" if created else "all default sources already exist")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from frontier.db.system_logs import record
 from frontier.errors import Conflict, NotFound
-from frontier.ingest.models import ExternalDataSource
+from frontier.ingest.models import DataSyncJob, ExternalDataSource
 from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
 from frontier.security.secrets import SecretBox
 
@@ -103,3 +103,77 @@ def delete_source(session: Session, source_id: uuid.UUID, admin_id: uuid.UUID) -
     record(session, "admin_action", "data source deleted", user_id=admin_id, source=row.source_name)
     session.delete(row)
     session.flush()
+
+
+# The public providers Frontier knows, with their documented base URLs and hourly limits (unauthenticated
+# where a key is optional). A key, when given, is stored encrypted.
+DEFAULT_SOURCES: tuple[dict[str, object], ...] = (
+    {
+        "source_name": "github",
+        "source_type": "github_api",
+        "base_url": "https://api.github.com",
+        "authentication_type": "bearer_token",
+        "rate_limit_per_hour": 5000,
+    },
+    {
+        "source_name": "stackoverflow",
+        "source_type": "stackoverflow_api",
+        "base_url": "https://api.stackexchange.com",
+        "authentication_type": "api_key",
+        "rate_limit_per_hour": 300,
+    },
+    {
+        "source_name": "pypi",
+        "source_type": "pypi_api",
+        "base_url": "https://pypistats.org",
+        "authentication_type": "none",
+        "rate_limit_per_hour": 1800,
+        "options": {"pypi_url": "https://pypi.org"},
+    },
+    {
+        "source_name": "npm",
+        "source_type": "npm_api",
+        "base_url": "https://api.npmjs.org",
+        "authentication_type": "none",
+        "rate_limit_per_hour": 1800,
+    },
+    {
+        "source_name": "hn-jobs",
+        "source_type": "job_board_api",
+        "base_url": "https://hn.algolia.com",
+        "authentication_type": "none",
+        "rate_limit_per_hour": 3600,
+    },
+)
+DAILY = "20 2 * * *"
+
+
+def register_default_sources(session: Session, box: SecretBox, keys: dict[str, str]) -> list[str]:
+    """Create the known providers and a daily sync schedule for each, skipping those that exist; returns the
+    names created. ``keys`` maps a source name to its API key (optional)."""
+    existing = set(session.scalars(select(ExternalDataSource.source_name)))
+    created = []
+    for spec in DEFAULT_SOURCES:
+        name = str(spec["source_name"])
+        if name in existing:
+            continue
+        options = spec.get("options")
+        row = ExternalDataSource(
+            source_name=name,
+            source_type=spec["source_type"],
+            base_url=spec["base_url"],
+            authentication_type=spec["authentication_type"],
+            rate_limit_per_hour=spec["rate_limit_per_hour"],
+            data_mapping_schema=options if isinstance(options, dict) else None,
+            api_key_encrypted=box.encrypt(keys[name]) if keys.get(name) else None,
+        )
+        session.add(row)
+        session.flush()
+        session.add(
+            DataSyncJob(source_id=row.source_id, sync_frequency_minutes=1440, sync_schedule_cron=DAILY)
+        )
+        created.append(name)
+    if created:
+        record(session, "admin_action", "default data sources registered", sources=created)
+    session.flush()
+    return created
