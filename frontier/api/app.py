@@ -9,6 +9,7 @@ from frontier import __version__
 from frontier.accounts import admin as accounts_admin
 from frontier.accounts import endpoints as accounts_endpoints
 from frontier.api import health, middleware, observability, problems
+from frontier.cache import make_cache
 from frontier.clock import Clock, SystemClock
 from frontier.config import Settings, get_settings
 from frontier.db.session import Database
@@ -55,6 +56,7 @@ def create_app(
     app.state.rate_limiter = rate_limiter or make_rate_limiter(settings, database.engine)
     app.state.secret_box = box_from_settings(settings)
     app.state.metrics = observability.Metrics()
+    app.state.cache = make_cache(settings, registry=app.state.metrics.registry)
     problems.install(app)
     middleware.install(app, TrustedProxies(settings.trusted_proxies), settings.max_body_bytes)
     observability.install(app, app.state.metrics)
