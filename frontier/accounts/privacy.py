@@ -14,13 +14,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from frontier.accounts.models import User
+from frontier.db.base import UserRole
 from frontier.db.registry import metadata
 from frontier.db.system_logs import SystemLog, record
-from frontier.errors import NotFound
+from frontier.errors import Conflict, NotFound
 
 # Never exported: credentials and their digests.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "csrf_token"})
@@ -74,8 +75,13 @@ def export_data(session: Session, user_id: uuid.UUID) -> dict[str, Any]:
 
 def delete_account(session: Session, user_id: uuid.UUID) -> dict[str, int]:
     """Delete the account and every row it owns in the caller's transaction; returns rows removed by table."""
-    if session.get(User, user_id) is None:
+    user = session.get(User, user_id)
+    if user is None:
         raise NotFound("no such account")
+    if user.role == UserRole.admin:
+        others = select(func.count()).select_from(User).where(User.role == UserRole.admin, User.id != user_id)
+        if not session.scalar(others):
+            raise Conflict("you are the only admin: make someone else an admin before deleting your account")
     removed: dict[str, int] = {}
     for table in _owned_tables():
         result = session.execute(delete(table).where(table.c.user_id == user_id))

@@ -9,8 +9,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictInt, StringConstraints
 
+from frontier.api.inputs import Input
 from frontier.db.base import ExplorationDepth, LearningMode, TechEcosystem, UserRole
 
 
@@ -31,10 +32,8 @@ Password = Annotated[str, StringConstraints(min_length=12, max_length=256)]
 Email = Annotated[EmailStr, StringConstraints(max_length=320)]
 
 
-class Strict(BaseModel):
-    """Inputs reject unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
+class Strict(Input):
+    """Inputs reject unknown fields, so a typo is an error rather than silently ignored (and NUL in text)."""
 
 
 class SignUp(Strict):
@@ -99,8 +98,8 @@ class Profile(Strict):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     ] = Field(default_factory=list, max_length=20)
     current_expertise_level: ExplorationDepth = ExplorationDepth.surface
-    experimental_risk_tolerance: int = Field(default=5, ge=1, le=10)
-    weekly_exploration_minutes: int | None = Field(default=None, ge=0, le=10080)
+    experimental_risk_tolerance: StrictInt = Field(default=5, ge=1, le=10)
+    weekly_exploration_minutes: StrictInt | None = Field(default=None, ge=0, le=10080)
 
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
@@ -143,7 +142,7 @@ class TokenIn(Strict):
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     kind: Literal["api", "feed"] = "api"
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: StrictInt | None = Field(default=None, ge=1, le=3650)
 
 
 class TokenOut(BaseModel):

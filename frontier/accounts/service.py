@@ -92,7 +92,7 @@ def start_session(session: Session, user: User, user_agent: str | None, now: dat
             user_id=user.id,
             token_hash=token.digest,
             csrf_token=csrf,
-            user_agent=(user_agent or "")[:300],
+            user_agent=(user_agent or "").replace("\x00", "")[:300],  # PostgreSQL text can't hold NUL
             created_at=now,
             last_seen_at=now,
             expires_at=expires,

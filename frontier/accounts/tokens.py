@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_
+
 from frontier.accounts import credentials
 from frontier.accounts.models import AccessToken
 from frontier.accounts.schemas import TokenCreated, TokenIn, TokenOut
 from frontier.api.auth import UserScope
 from frontier.db.system_logs import record
+from frontier.errors import Conflict
 
 MAX_ACTIVE_TOKENS = 50
 
@@ -34,6 +37,11 @@ def feed_url(base_url: str, token: str) -> str:
 
 def create_token(scope: UserScope, data: TokenIn, now: datetime, base_url: str) -> TokenCreated:
     """A new token for the caller; its value is in the result and nowhere else."""
+    active = scope.select(AccessToken).where(
+        AccessToken.revoked_at.is_(None), or_(AccessToken.expires_at.is_(None), AccessToken.expires_at > now)
+    )
+    if len(scope.all(active)) >= MAX_ACTIVE_TOKENS:
+        raise Conflict(f"you have {MAX_ACTIVE_TOKENS} active tokens; revoke one before creating another")
     issued = credentials.issue(credentials.API if data.kind == "api" else credentials.FEED, scope.user_id)
     expires = now + timedelta(days=data.expires_in_days) if data.expires_in_days else None
     row = AccessToken(

@@ -13,7 +13,12 @@ from frontier.security.client import TrustedProxies
 
 
 class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413, whether or not Content-Length is honest."""
+    """Refuse request bodies over ``max_bytes`` with 413, whether or not Content-Length is honest.
+
+    The body is read here, up to the limit, before the app sees it: a streamed (chunked) body that goes over
+    is refused before any route runs. Raising from inside the app's ``receive`` instead would not work:
+    FastAPI turns any error while reading a body into 400 "There was an error parsing the body".
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -27,29 +32,34 @@ class BodySizeLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._refuse(scope, receive, send)
             return
+        chunks: list[bytes] = []
         received = 0
-
-        async def counted() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":  # the client went away: there is no one to answer
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body: Message | None = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def replay() -> Message:
+            nonlocal body
+            if body is not None:
+                message, body = body, None
+                return message
+            return await receive()  # after the body: wait for the disconnect, as the server would say it
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(413, "Content too large", f"request bodies are limited to {self.max_bytes} bytes")
         await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    """A streamed body went over the limit."""
 
 
 def install(app: FastAPI, trusted: TrustedProxies, max_body_bytes: int) -> None:

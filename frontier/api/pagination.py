@@ -10,6 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from frontier.api.inputs import contains_nul
 from frontier.errors import FieldProblem, InvalidInput
 
 T = TypeVar("T")
@@ -44,7 +45,13 @@ def decode_cursor(cursor: str) -> list[Any]:
         key = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError) as error:
         raise InvalidInput([FieldProblem("cursor", "is not a cursor returned by this API")]) from error
-    if not isinstance(key, list) or not key or not all(isinstance(k, str | int | float) for k in key):
+    # NUL can't reach PostgreSQL (it would fail there as a 500): no cursor of ours holds one.
+    if (
+        not isinstance(key, list)
+        or not key
+        or not all(isinstance(k, str | int | float) for k in key)
+        or contains_nul(key)
+    ):
         raise InvalidInput([FieldProblem("cursor", "is not a cursor returned by this API")])
     return key
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -26,19 +27,73 @@ def problem(status: int, title: str, detail: str | None = None, **extra: Any) ->
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+def _field_name(loc: tuple[Any, ...] | list[Any], kind: str | None = None) -> str:
     # ("query", "limit") -> "limit"; ("body", "profile", "email") -> "profile.email"
+    if kind == "json_invalid":  # loc is ("body", <character offset>): the whole body, not a field "0"
+        return "body"
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
     return ".".join(parts) or str(loc[-1] if loc else "request")
 
 
+# The body of every error answer, as documented in the OpenAPI schema.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An error, as RFC 9457 problem details",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "Each invalid field (422 only)",
+            "items": {
+                "type": "object",
+                "required": ["field", "problem"],
+                "properties": {"field": {"type": "string"}, "problem": {"type": "string"}},
+            },
+        },
+    },
+}
+_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def document(app: FastAPI) -> None:
+    """Make the app's OpenAPI schema say what errors really look like: every operation may answer a 4xx
+    problem (``application/problem+json``), and FastAPI's default 422 ``HTTPValidationError`` is replaced."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = FastAPI.openapi(app)  # builds and caches app.openapi_schema, changed in place below
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, response in responses.items():
+                    if status.startswith("4"):
+                        response["content"] = dict(_PROBLEM_CONTENT)
+                responses["4XX"] = {"description": "Problem details", "content": dict(_PROBLEM_CONTENT)}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):  # only FastAPI's default 422 used them
+            if f'"#/components/schemas/{unused}"' not in json.dumps(schema):
+                components.pop(unused, None)
+        components["Problem"] = PROBLEM_SCHEMA
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     """Map framework and domain exceptions to problem details, once, for the whole app."""
+    document(app)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field_name(e.get("loc", ())), "problem": e.get("msg", "invalid")} for e in exc.errors()
+            {"field": _field_name(e.get("loc", ()), e.get("type")), "problem": e.get("msg", "invalid")}
+            for e in exc.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors)
         return problem(422, "Invalid input", detail, errors=errors)

@@ -7,7 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+from frontier.api.inputs import Input
 
 ModelType = Literal[
     "recommendation", "trend_analysis", "content_generation", "personalization", "embedding", "forecasting"
@@ -16,7 +18,7 @@ Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Score = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
 
 
-class ModelIn(BaseModel):
+class ModelIn(Input):
     """A model to register."""
 
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
@@ -25,26 +27,26 @@ class ModelIn(BaseModel):
     version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
     model_type: ModelType
     model_architecture: Text100 | None = None
-    max_requests_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
+    max_requests_per_minute: StrictInt | None = Field(default=None, ge=1, le=10_000_000)
     accuracy_score: Score | None = None
     precision_score: Score | None = None
     recall_score: Score | None = None
-    drift_detection_enabled: bool = True
-    is_active: bool = True
+    drift_detection_enabled: StrictBool = True
+    is_active: StrictBool = True
 
 
-class ModelUpdate(BaseModel):
+class ModelUpdate(Input):
     """Changes to a registered model."""
 
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
     model_architecture: Text100 | None = None
-    max_requests_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
+    max_requests_per_minute: StrictInt | None = Field(default=None, ge=1, le=10_000_000)
     accuracy_score: Score | None = None
     precision_score: Score | None = None
     recall_score: Score | None = None
-    drift_detection_enabled: bool | None = None
-    is_active: bool | None = None
+    drift_detection_enabled: StrictBool | None = None
+    is_active: StrictBool | None = None
 
 
 class ModelOut(BaseModel):

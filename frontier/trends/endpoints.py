@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from frontier.api.auth import rate_limit
 from frontier.api.deps import db_session
+from frontier.api.inputs import reject_nul
 from frontier.api.pagination import Page, PageParams, page_params
 from frontier.db.base import TechEcosystem
 from frontier.trends import service
@@ -23,7 +25,9 @@ def list_technologies(
     page: Annotated[PageParams, Depends(page_params)],
     ecosystem: Annotated[TechEcosystem | None, Query(description="Only this ecosystem")] = None,
     name: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Part of the name, slug or an alias")
+        str | None,
+        Query(min_length=1, max_length=100, description="Part of the name, slug or an alias"),
+        AfterValidator(reject_nul),
     ] = None,
 ) -> Page[TechnologySummary]:
     """The technology catalogue in slug order, filtered by ecosystem and by name."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from frontier.api.inputs import Input
 from frontier.db.base import TechEcosystem, TrendStatus
 
 TrendSort = Literal["momentum", "priority", "name", "adoption"]
+ResponseKey = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+ResponseText = Annotated[str, StringConstraints(max_length=500)]
 
 
 class TrendOut(BaseModel):
@@ -90,12 +93,10 @@ class NotificationOut(BaseModel):
     response: dict[str, Any] | None
 
 
-class NotificationUpdate(BaseModel):
+class NotificationUpdate(Input):
     """Acknowledge an alert, optionally saying what you did about it."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    acknowledged: bool = True
-    response: dict[str, str] | None = Field(
+    acknowledged: StrictBool = True
+    response: dict[ResponseKey, ResponseText] | None = Field(
         default=None, max_length=10, description="e.g. {'action': 'explored'}"
     )

@@ -10,6 +10,7 @@ does a MATRIX entry for a route that doesn't exist.
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from frontier.accounts.models import AccessToken, TechnologyExpertise, User
 from frontier.api.app import ROUTERS, create_app
@@ -27,6 +28,13 @@ from frontier.clock import FixedClock
 from frontier.db.base import UserRole
 from frontier.db.session import Database
 from frontier.ingest.models import ExternalDataSource
+from frontier.security.ratelimit import (
+    SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_IP,
+    Decision,
+    Limit,
+    PostgresRateLimiter,
+)
 
 from .conftest import PASSWORD, AllowAll, World, assert_no_secrets, assert_problem, stored_secrets
 
@@ -63,7 +71,8 @@ MATRIX: dict[Route, dict[str, int]] = {
     ("DELETE", "/api/v1/auth/sessions/current"): everyone(204),
     ("GET", "/api/v1/me"): signed_in(200),
     ("PATCH", "/api/v1/me"): signed_in(200),
-    ("DELETE", "/api/v1/me"): signed_in(204),  # confirmed with the caller's own email
+    # confirmed with the caller's own email; the only admin must hand the role on first (409)
+    ("DELETE", "/api/v1/me"): {**signed_in(204), "admin": 409},
     ("PUT", "/api/v1/me/password"): signed_in(204),
     ("GET", "/api/v1/me/export"): signed_in(200),
     ("GET", "/api/v1/me/profile"): signed_in(200),
@@ -89,6 +98,14 @@ MATRIX: dict[Route, dict[str, int]] = {
     ("PATCH", "/api/v1/models/{model_id}"): admins_only(200),
     ("GET", "/api/v1/technologies"): everyone(200),
     ("GET", "/api/v1/technologies/{slug}"): everyone(200),
+    ("GET", "/api/v1/trends"): everyone(200),
+    ("GET", "/api/v1/trends/{slug}"): everyone(200),
+    ("GET", "/api/v1/trends/{slug}/history"): everyone(200),
+    ("GET", "/api/v1/me/follows"): signed_in(200),
+    ("PUT", "/api/v1/me/follows/{slug}"): signed_in(204),
+    ("DELETE", "/api/v1/me/follows/{slug}"): signed_in(204),  # idempotent: not following is fine
+    ("GET", "/api/v1/me/notifications"): signed_in(200),
+    ("PATCH", "/api/v1/me/notifications/{notification_id}"): owners_row(200),
     ("GET", "/feeds/{token}/alerts.atom"): everyone(200),  # whoever holds the feed URL may read it
 }
 
@@ -101,7 +118,10 @@ PATH_VALUES: dict[str, Callable[[World], object]] = {
     "model_id": lambda w: w.model_id,
     "slug": lambda w: "python",
     "token": lambda w: w.feed_token,
+    "notification_id": lambda w: w.notification_id,
 }
+# Routes that answer anyone holding a secret URL with the owner's rows (the feed token is the credential).
+READ_BY_URL = {("GET", "/feeds/{token}/alerts.atom")}
 
 Body = Callable[[World, str], Any]
 BODIES: dict[Route, Body] = {
@@ -143,6 +163,10 @@ BODIES: dict[Route, Body] = {
         "model_type": "forecasting",
     },
     ("PATCH", "/api/v1/models/{model_id}"): lambda w, a: {"is_active": False, "accuracy_score": "0.8125"},
+    ("PATCH", "/api/v1/me/notifications/{notification_id}"): lambda w, a: {
+        "acknowledged": True,
+        "response": {"action": "explored"},
+    },
 }
 
 QUERIES: dict[Route, Callable[[World, str], dict[str, str]]] = {
@@ -211,7 +235,12 @@ def test_route_answers_each_actor_as_the_matrix_says(world: World, route: Route,
     expected = MATRIX.get(route)
     if expected is None:
         pytest.fail(f"{route[0]} {route[1]} is not in MATRIX: add the expected status for every actor")
-    private_ids = [str(world.expertise_id), str(world.spare_token_id), str(world.feed_token_id)]
+    private_ids = [
+        str(world.expertise_id),
+        str(world.spare_token_id),
+        str(world.feed_token_id),
+        str(world.notification_id),
+    ]
 
     response = call(world, route, actor)
 
@@ -223,7 +252,7 @@ def test_route_answers_each_actor_as_the_matrix_says(world: World, route: Route,
         assert_problem(response)
     if response.status_code == 401:
         assert response.headers["www-authenticate"].startswith("Bearer")
-    if actor != "owner" and response.status_code < 300:
+    if actor != "owner" and response.status_code < 300 and route not in READ_BY_URL:
         leaked = [row_id for row_id in private_ids if row_id in response.text]
         assert not leaked, f"{actor} read the owner's private rows {leaked} through {route}"
     assert_no_secrets(response, stored_secrets(world.db))
@@ -236,7 +265,10 @@ def test_another_members_row_is_neither_read_nor_changed_nor_deleted(world: Worl
     url = f"/api/v1/me/expertise/{world.expertise_id}"
     for actor in ("other", "admin"):
         headers = world.headers(actor)
-        assert world.client.patch(url, json={"current_expertise_level": "expert"}, headers=headers).status_code == 404
+        assert (
+            world.client.patch(url, json={"current_expertise_level": "expert"}, headers=headers).status_code
+            == 404
+        )
         assert world.client.delete(url, headers=headers).status_code == 404
         revoke = world.client.delete(f"/api/v1/me/tokens/{world.spare_token_id}", headers=headers)
         assert revoke.status_code == 404
@@ -330,7 +362,9 @@ def test_an_unknown_user_id_is_404_for_admins(world: World) -> None:
 
 
 def test_sign_in_with_a_wrong_password_or_unknown_email_is_the_same_401(world: World) -> None:
-    wrong = world.client.post("/api/v1/auth/sessions", json={"email": world.owner.email, "password": "nope" * 4})
+    wrong = world.client.post(
+        "/api/v1/auth/sessions", json={"email": world.owner.email, "password": "nope" * 4}
+    )
     unknown = world.client.post(
         "/api/v1/auth/sessions", json={"email": "nobody@example.com", "password": "nope" * 4}
     )
@@ -357,11 +391,16 @@ def test_a_bad_authorization_header_is_401_even_on_public_routes(world: World, a
 
 
 def test_a_revoked_api_token_stops_working(world: World) -> None:
-    created = world.client.post("/api/v1/me/tokens", json={"name": "temp"}, headers=world.owner.headers).json()
+    created = world.client.post(
+        "/api/v1/me/tokens", json={"name": "temp"}, headers=world.owner.headers
+    ).json()
     headers = {"Authorization": f"Bearer {created['token']}"}
     assert world.client.get("/api/v1/me", headers=headers).status_code == 200
 
-    assert world.client.delete(f"/api/v1/me/tokens/{created['id']}", headers=world.owner.headers).status_code == 204
+    assert (
+        world.client.delete(f"/api/v1/me/tokens/{created['id']}", headers=world.owner.headers).status_code
+        == 204
+    )
 
     assert_problem(world.client.get("/api/v1/me", headers=headers), 401)
 
@@ -370,7 +409,9 @@ def test_an_expired_api_token_is_refused(world: World) -> None:
     created = world.client.post(
         "/api/v1/me/tokens", json={"name": "short", "expires_in_days": 1}, headers=world.owner.headers
     ).json()
-    later = create_app(world.db, clock=FixedClock(datetime.now(UTC) + timedelta(days=2)), rate_limiter=AllowAll())
+    later = create_app(
+        world.db, clock=FixedClock(datetime.now(UTC) + timedelta(days=2)), rate_limiter=AllowAll()
+    )
 
     with TestClient(later) as client:
         response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"})
@@ -406,7 +447,10 @@ def test_a_revoked_feed_token_is_404(world: World) -> None:
 
 # --- Browser sessions: the cookie works, and changes need the CSRF token. ---
 
-CSRF_EXEMPT = {("POST", "/api/v1/auth/signup"), ("POST", "/api/v1/auth/sessions")}  # no caller: nothing to forge
+CSRF_EXEMPT = {
+    ("POST", "/api/v1/auth/signup"),
+    ("POST", "/api/v1/auth/sessions"),
+}  # no caller: nothing to forge
 
 
 def _browser(world: World) -> tuple[TestClient, str]:
@@ -467,3 +511,82 @@ def test_the_cookie_session_does_not_open_admin_routes_to_members(world: World) 
 
     assert_problem(client.get("/api/v1/admin/sources"), 403)
     assert world.count(ExternalDataSource) >= 1
+
+
+# --- Rate limits: the real PostgreSQL limiter on sign-in, and which routes are limited at all ---
+
+
+class DenyAll:
+    """A limiter whose budget is always spent."""
+
+    def hit(self, limit: Limit, key: str) -> Decision:
+        return Decision(allowed=False, remaining=0, retry_after=7)
+
+    def reset(self, limit: Limit, key: str) -> None:
+        return None
+
+
+# Not counted against any budget: operations probes, signing out, and feeds (256-bit tokens can't be guessed).
+NOT_RATE_LIMITED = {
+    ("GET", "/health"),
+    ("GET", "/metrics"),
+    ("DELETE", "/api/v1/auth/sessions/current"),
+    ("GET", "/feeds/{token}/alerts.atom"),
+}
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=[f"{m} {p}" for m, p in sorted(MATRIX)])
+def test_every_other_route_answers_429_with_retry_after_when_the_budget_is_spent(
+    world: World, route: Route
+) -> None:
+    with TestClient(create_app(world.db, rate_limiter=DenyAll())) as client:
+        actor = "admin" if MATRIX[route]["admin"] < 400 else "owner"
+        body = BODIES.get(route)
+        query = QUERIES.get(route)
+        response = client.request(
+            route[0],
+            url_of(route[1], world),
+            headers=world.headers(actor),
+            json=body(world, actor) if body else None,
+            params=query(world, actor) if query else None,
+        )
+
+    if route in NOT_RATE_LIMITED:
+        assert response.status_code == MATRIX[route][actor], response.text[:300]
+    else:
+        assert_problem(response, 429)
+        assert response.headers["retry-after"] == "7"
+
+
+def test_the_postgres_limiter_answers_429_with_retry_after_after_ten_failed_sign_ins(
+    world: World, migrated_engine: Engine
+) -> None:
+    # A window of our own: a fixed instant in a random hour far from now, so no other run's counts are in it.
+    instant = 4_102_444_800 + secrets.randbelow(10**6) * 3600 + 120  # after 2100-01-01, 2 min into an hour
+    limiter = PostgresRateLimiter(migrated_engine, clock=lambda: float(instant))
+    email = world.owner.email  # unique per run (uuid in it)
+    wrong = {"email": email, "password": "not the password at all"}
+    try:
+        with TestClient(create_app(world.db, rate_limiter=limiter)) as client:
+            failures = [
+                client.post("/api/v1/auth/sessions", json=wrong) for _ in range(SIGN_IN_PER_ACCOUNT.count)
+            ]
+            limited = client.post("/api/v1/auth/sessions", json=wrong)
+            even_right = client.post("/api/v1/auth/sessions", json={"email": email, "password": PASSWORD})
+            someone_else = client.post(
+                "/api/v1/auth/sessions", json={"email": world.other.email, "password": PASSWORD}
+            )
+    finally:
+        limiter.reset(SIGN_IN_PER_ACCOUNT, email.lower())
+        limiter.reset(SIGN_IN_PER_ACCOUNT, world.other.email.lower())
+        limiter.reset(SIGN_IN_PER_IP, "testclient")
+
+    assert [r.status_code for r in failures] == [401] * SIGN_IN_PER_ACCOUNT.count
+    for response in (limited, even_right):
+        assert_problem(response, 429)
+        retry_after = int(response.headers["retry-after"])
+        assert 0 < retry_after <= SIGN_IN_PER_ACCOUNT.window_seconds
+    # 120 s into a 900 s window (the hour is a multiple of 900 s): 780 s left.
+    assert int(limited.headers["retry-after"]) == SIGN_IN_PER_ACCOUNT.window_seconds - 120
+    assert SESSION_COOKIE not in even_right.cookies
+    assert someone_else.status_code == 200  # the account limit is per account
