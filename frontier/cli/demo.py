@@ -26,13 +26,15 @@ def load_with_progress() -> loader.LoadReport:
             console=console,
         ) as bar,
     ):
-        task = bar.add_task("loading demo data", total=loader.demo_size() + len(loader.read_catalogue()))
+        task = bar.add_task("loading demo data (embedding takes about 30 s)", total=loader.demo_size())
 
         def advance(_: str, count: int) -> None:
             bar.advance(task, count)
 
         with db.session() as session:
-            return loader.load_demo(session, progress=advance)
+            report = loader.load_demo(session, progress=advance)
+        bar.update(task, completed=loader.demo_size())  # unchanged rows are skipped, not counted
+        return report
 
 
 @app.command()
@@ -42,7 +44,8 @@ def load() -> None:
     report = load_with_progress()
     console.print(
         f"demo loaded: {report.technologies} technologies, {report.aliases} aliases, "
-        f"{report.observations} observations written (unchanged rows are skipped)"
+        f"{report.observations} observations and {report.content} content items written, "
+        f"{report.embedded} items embedded (unchanged rows are skipped)"
     )
 
 

@@ -21,6 +21,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from frontier.db.base import TechEcosystem
+from frontier.discovery.content import demo_item_count, import_demo_content
+from frontier.discovery.embeddings import build_embeddings
 from frontier.ingest.observations import ObservationRecord, upsert_observations
 from frontier.trends.models import Technology, TechnologyAlias
 
@@ -52,6 +54,8 @@ class LoadReport:
     technologies: int
     aliases: int
     observations: int
+    content: int = 0
+    embedded: int = 0
 
 
 def read_catalogue() -> list[dict[str, Any]]:
@@ -138,8 +142,9 @@ def _observation(technology_id: Any, metric: str, month: date, value: float) -> 
     )
 
 
-def load_demo(session: Session, progress: Progress | None = None) -> LoadReport:
-    """Load the whole demo in the session's transaction (all or nothing)."""
+def load_demo(session: Session, progress: Progress | None = None, *, embed: bool = True) -> LoadReport:
+    """Load the whole demo in the session's transaction (all or nothing): catalogue, series, learning content
+    and (unless ``embed=False``) its embeddings, so search works as soon as this returns."""
     entries = read_catalogue()
     ids = upsert_catalogue(session, entries)
     if progress is not None:
@@ -149,13 +154,22 @@ def load_demo(session: Session, progress: Progress | None = None) -> LoadReport:
         session, rows, progress=(lambda count: progress("observations", count)) if progress else None
     )
     aliases = session.scalar(select(func.count()).select_from(TechnologyAlias)) or 0
-    return LoadReport(technologies=len(entries), aliases=aliases, observations=written)
+    content = import_demo_content(session, progress=progress)
+    embedded = build_embeddings(session, progress=progress).embedded if embed else 0
+    return LoadReport(
+        technologies=len(entries),
+        aliases=aliases,
+        observations=written,
+        content=content.inserted + content.updated,
+        embedded=embedded,
+    )
 
 
 def demo_size() -> int:
-    """How many observation rows the demo holds (for progress bars)."""
+    """How many steps a full demo load reports (observations, content items, embeddings): progress bars."""
     entries = read_catalogue()
     ids = {e["slug"]: e["slug"] for e in entries}
-    return sum(1 for _ in language_observations(entries, ids)) + sum(
+    observations = sum(1 for _ in language_observations(entries, ids)) + sum(
         1 for _ in repository_observations(entries, ids)
     )
+    return len(entries) + observations + 2 * demo_item_count()  # content items, then their embeddings

@@ -208,3 +208,21 @@ def hnsw_index_ddl(model_id: uuid.UUID, dimensions: int) -> str:
         f"USING hnsw ((embedding::vector({int(dimensions)})) vector_cosine_ops) "
         f"WHERE model_id = '{model_id}'"
     )
+
+
+class SectionCentroid(Base):
+    """The mean vector of a content section under one model, kept by the embedding job: search scores an item
+    partly by the query's similarity to its whole section."""
+
+    __tablename__ = "section_centroids"
+    __table_args__ = (CheckConstraint("items > 0", name="items_positive"),)
+
+    model_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("exploration_embedding_models.model_id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    section: Mapped[str] = mapped_column(Text, primary_key=True)
+    embedding: Mapped[Any] = mapped_column(Vector(), nullable=False)
+    items: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = updated_at()

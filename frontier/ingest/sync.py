@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from frontier.clock import Clock, SystemClock
 from frontier.config import get_settings
 from frontier.db.session import Database
+from frontier.discovery.content import import_feed_entries
 from frontier.errors import FrontierError, NotFound
 from frontier.ingest.connectors import (
     ConnectorContext,
@@ -301,6 +302,8 @@ def _finish(session: Session, plan: _Plan, fetched: _Fetched, clock: Clock) -> R
     written = processed = 0
     if status != "failed":  # a failed run writes nothing, not even the few records it may hold
         written = upsert_observations(session, matched.records, batch=max(plan.settings.batch_size, 500))
+        if result.entries:  # feed items become content; the embedding job picks them up
+            import_feed_entries(session, result.entries)
         processed = len(matched.records) + len(result.entries)
     errors = [e.as_json() for e in result.errors]
     _close(session, plan, clock.now(), status, processed, errors, matched.unmatched_names)
