@@ -178,9 +178,11 @@ def get_profile(scope: Scope) -> Profile:
 
 
 @me_router.put("/profile", response_model=Profile, summary="Replace my enthusiast profile")
-def put_profile(scope: Scope, data: Profile) -> Profile:
+def put_profile(request: Request, scope: Scope, data: Profile) -> Profile:
     """Replace the profile."""
-    return service.put_profile(scope, data)
+    profile = service.put_profile(scope, data)
+    request.app.state.cache.invalidate(None, user_id=scope.user_id)  # paths and picks depend on it
+    return profile
 
 
 @me_router.get("/expertise", response_model=list[ExpertiseOut], summary="My expertise")

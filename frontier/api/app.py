@@ -13,6 +13,7 @@ from frontier.cache import make_cache
 from frontier.clock import Clock, SystemClock
 from frontier.config import Settings, get_settings
 from frontier.db.session import Database
+from frontier.discovery import endpoints as discovery_endpoints
 from frontier.ingest import endpoints as ingest_endpoints
 from frontier.models import endpoints as models_endpoints
 from frontier.security.client import TrustedProxies
@@ -31,6 +32,7 @@ ROUTERS = (
     trends_endpoints.router,
     trend_endpoints.router,
     trend_endpoints.mine,
+    discovery_endpoints.router,
     feeds.router,
 )
 

@@ -1,0 +1,42 @@
+"""``frontier explore EMAIL --minutes N``: a person's exploration path from the terminal."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from frontier.accounts.service import find_by_email
+from frontier.cli.common import console, database, handle_errors
+from frontier.discovery.paths import plan_exploration
+from frontier.errors import NotFound
+
+
+@handle_errors
+def explore(
+    email: Annotated[str, typer.Argument(help="The person's account email")],
+    minutes: Annotated[int, typer.Option(min=1, max=480, help="Time available, in minutes")] = 25,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """The best units for a person within MINUTES, foundations first, each with why it was chosen."""
+    with database() as db, db.session() as session:
+        user = find_by_email(session, email)
+        if user is None:
+            raise NotFound(f"no account with email '{email}'")
+        path = plan_exploration(session, user.id, minutes)
+    if as_json:
+        typer.echo(json.dumps(path.model_dump(mode="json"), indent=2))
+        return
+    table = Table(title=f"{path.total_minutes} of {path.budget_minutes} minutes for {email}")
+    for column in ("#", "minutes", "item (part)", "why"):
+        table.add_column(column)
+    for item in path.items:
+        table.add_row(
+            str(item.sequence),
+            str(item.minutes),
+            f"{item.title} ({item.part}/{item.parts})",
+            "; ".join(item.why),
+        )
+    console.print(table)
