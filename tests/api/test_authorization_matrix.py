@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from frontier.accounts.models import AccessToken, TechnologyExpertise, User
 from frontier.api.app import ROUTERS, create_app
@@ -107,6 +107,9 @@ MATRIX: dict[Route, dict[str, int]] = {
     ("GET", "/api/v1/me/notifications"): signed_in(200),
     ("PATCH", "/api/v1/me/notifications/{notification_id}"): owners_row(200),
     ("GET", "/feeds/{token}/alerts.atom"): everyone(200),  # whoever holds the feed URL may read it
+    ("GET", "/api/v1/me/exploration-path"): signed_in(200),
+    ("GET", "/api/v1/me/contextual-picks"): signed_in(200),
+    ("POST", "/api/v1/me/progress"): signed_in(200),  # progress on a public unit, recorded for the caller
 }
 
 # Path parameters, by name: always the owner's rows (or rows admins manage).
@@ -124,7 +127,15 @@ PATH_VALUES: dict[str, Callable[[World], object]] = {
 READ_BY_URL = {("GET", "/feeds/{token}/alerts.atom")}
 
 Body = Callable[[World, str], Any]
+
+
+def _any_unit(w: World) -> str:
+    with w.db.session() as session:
+        return str(session.scalar(text("SELECT unit_id FROM exploration_units ORDER BY unit_id LIMIT 1")))
+
+
 BODIES: dict[Route, Body] = {
+    ("POST", "/api/v1/me/progress"): lambda w, a: {"unit_id": _any_unit(w), "status": "completed"},
     ("POST", "/api/v1/auth/signup"): lambda w, a: {
         "email": f"new-{a}-{uuid.uuid4().hex[:6]}@example.com",
         "password": PASSWORD,
