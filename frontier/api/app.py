@@ -32,6 +32,7 @@ ROUTERS = (
     trends_endpoints.router,
     trend_endpoints.router,
     trend_endpoints.mine,
+    trend_endpoints.models_router,
     discovery_endpoints.router,
     feeds.router,
 )

@@ -19,11 +19,15 @@ from frontier.trends.models import (
     TechnologyFollow,
     TechnologyScoreSnapshot,
     TechnologyTrend,
+    TrendPrediction,
+    TrendPredictionModel,
 )
 from frontier.trends.trend_schemas import (
+    ForecastPoint,
     SeriesPoint,
     Snapshot,
     TrendDetail,
+    TrendForecast,
     TrendHistory,
     TrendOut,
     TrendSort,
@@ -189,3 +193,40 @@ def scored_count(session: Session) -> int:
 def slug_of(session: Session, technology_id: uuid.UUID) -> str | None:
     """The slug of a technology id."""
     return session.scalars(select(Technology.slug).where(Technology.id == technology_id)).first()
+
+
+def get_forecast(session: Session, slug: str) -> TrendForecast:
+    """The most recent stored forecasts of each of a technology's signals."""
+    technology = _technology(session, slug)
+    latest = (
+        select(func.max(TrendPrediction.origin_period)).where(TrendPrediction.trend_id == technology.id)
+    ).scalar_subquery()
+    rows = session.execute(
+        select(TrendPrediction, TrendPredictionModel.model_name)
+        .join(TrendPredictionModel, TrendPredictionModel.model_id == TrendPrediction.model_id)
+        .where(TrendPrediction.trend_id == technology.id, TrendPrediction.origin_period == latest)
+        .order_by(TrendPrediction.source, TrendPrediction.metric, TrendPrediction.target_period)
+    ).all()
+    series: dict[str, list[ForecastPoint]] = {}
+    factors: dict[str, dict[str, Any]] = {}
+    for prediction, _ in rows:
+        key = f"{prediction.source}.{prediction.metric}"
+        series.setdefault(key, []).append(
+            ForecastPoint(
+                month=f"{prediction.target_period:%Y-%m}",
+                value=prediction.predicted_value or 0.0,
+                lo=prediction.lower_bound or 0.0,
+                hi=prediction.upper_bound or 0.0,
+                confidence=float(prediction.prediction_confidence),
+            )
+        )
+        factors[key] = prediction.contributing_factors or {}
+    first = rows[0][0] if rows else None
+    return TrendForecast(
+        slug=slug,
+        model=rows[0][1] if rows else None,
+        made_from=first.origin_period if first else None,
+        interval_level=first.interval_level if first else None,
+        series=series,
+        factors=factors,
+    )

@@ -8,6 +8,7 @@ import procrastinate
 
 from frontier.errors import ConfigurationError
 from frontier.jobs import runtime
+from frontier.trends import forecast_store
 from frontier.trends.analytics import compute_scores, technologies_changed_since
 
 blueprint = procrastinate.Blueprint()
@@ -35,3 +36,30 @@ def compute_changed_trends(timestamp: int) -> None:
             compute_scores(session, at.date(), only=changed)
         except ConfigurationError:  # no full computation yet to normalise against: do one now
             compute_scores(session, at.date())
+
+
+@blueprint.periodic(cron="0 4 1 * *")
+@blueprint.task(name="store_forecasts", queue="analytics", queueing_lock="store_forecasts")
+def store_forecasts(timestamp: int) -> None:
+    """Monthly: forecast every technology's signals 12 months ahead and store them."""
+    as_of = datetime.fromtimestamp(timestamp, UTC).date()
+    with runtime.database().session() as session:
+        forecast_store.store_forecasts(session, as_of)
+
+
+@blueprint.periodic(cron="30 4 * * *")
+@blueprint.task(name="score_forecasts", queue="analytics")
+def score_forecasts(timestamp: int) -> None:
+    """Daily: score stored forecasts whose month has been observed, and refresh each model's accuracy."""
+    as_of = datetime.fromtimestamp(timestamp, UTC).date()
+    with runtime.database().session() as session:
+        forecast_store.score_due(session, as_of)
+
+
+@blueprint.periodic(cron="0 5 2 * *")
+@blueprint.task(name="backtest_forecasters", queue="analytics", queueing_lock="backtest_forecasters")
+def backtest_forecasters(timestamp: int) -> None:
+    """Monthly: rolling-origin backtest of every forecaster on the stored series; metrics kept per model."""
+    as_of = datetime.fromtimestamp(timestamp, UTC).date()
+    with runtime.database().session() as session:
+        forecast_store.store_backtest(session, as_of)

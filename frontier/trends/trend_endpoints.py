@@ -13,12 +13,14 @@ from frontier.api.auth import CallerDep, Scope, rate_limit
 from frontier.api.deps import db_session
 from frontier.api.pagination import Page, PageParams, page_params
 from frontier.db.base import TechEcosystem, TrendStatus
-from frontier.trends import alerts, insights
+from frontier.trends import alerts, forecast_store, insights
 from frontier.trends.trend_schemas import (
     FollowOut,
+    ModelRecord,
     NotificationOut,
     NotificationUpdate,
     TrendDetail,
+    TrendForecast,
     TrendHistory,
     TrendOut,
     TrendSort,
@@ -26,6 +28,9 @@ from frontier.trends.trend_schemas import (
 
 router = APIRouter(prefix="/api/v1/trends", tags=["trends"], dependencies=[Depends(rate_limit)])
 mine = APIRouter(prefix="/api/v1/me", tags=["my alerts"], dependencies=[Depends(rate_limit)])
+models_router = APIRouter(
+    prefix="/api/v1/forecast-models", tags=["trends"], dependencies=[Depends(rate_limit)]
+)
 SessionDep = Annotated[Session, Depends(db_session)]
 Slug = Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
@@ -59,6 +64,18 @@ def get_history(
 ) -> TrendHistory:
     """Daily score snapshots and monthly observations."""
     return insights.get_history(session, slug, since, until)
+
+
+@router.get("/{slug}/forecast", response_model=TrendForecast, summary="A technology's stored forecasts")
+def get_forecast(session: SessionDep, slug: Slug) -> TrendForecast:
+    """The latest 12-month forecasts of its signals: 80% intervals, confidence and contributing factors."""
+    return insights.get_forecast(session, slug)
+
+
+@models_router.get("", response_model=list[ModelRecord], summary="Forecasters and their track record")
+def list_forecast_models(session: SessionDep) -> list[ModelRecord]:
+    """Each forecaster's backtest metrics and how its stored forecasts fared once their month came."""
+    return [ModelRecord(**row) for row in forecast_store.track_record(session)]
 
 
 @mine.get("/follows", response_model=list[FollowOut], summary="Technologies I follow")

@@ -100,3 +100,37 @@ class NotificationUpdate(Input):
     response: dict[ResponseKey, ResponseText] | None = Field(
         default=None, max_length=10, description="e.g. {'action': 'explored'}"
     )
+
+
+class ForecastPoint(BaseModel):
+    """One forecast month with its prediction interval."""
+
+    month: str
+    value: float
+    lo: float
+    hi: float
+    confidence: float
+
+
+class TrendForecast(BaseModel):
+    """The latest stored forecasts of a technology's signals and the model's track record."""
+
+    slug: str
+    model: str | None
+    made_from: date | None = Field(description="Last complete month the forecast was made from")
+    interval_level: int | None
+    series: dict[str, list[ForecastPoint]]
+    factors: dict[str, dict[str, Any]]
+
+
+class ModelRecord(BaseModel):
+    """A forecaster's record: stored and scored forecasts, accuracy, interval coverage, backtest."""
+
+    model: str
+    version: str | None
+    stored: int
+    scored: int
+    mean_accuracy: float | None
+    interval_coverage: float | None
+    backtest: dict[str, Any] | None
+    production: bool

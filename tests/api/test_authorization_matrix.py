@@ -110,6 +110,8 @@ MATRIX: dict[Route, dict[str, int]] = {
     ("GET", "/api/v1/me/exploration-path"): signed_in(200),
     ("GET", "/api/v1/me/contextual-picks"): signed_in(200),
     ("POST", "/api/v1/me/progress"): signed_in(200),  # progress on a public unit, recorded for the caller
+    ("GET", "/api/v1/trends/{slug}/forecast"): everyone(200),
+    ("GET", "/api/v1/forecast-models"): everyone(200),
 }
 
 # Path parameters, by name: always the owner's rows (or rows admins manage).
