@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from frontier.cli.common import console, database, fail, handle_errors
+from frontier.cli.common import console, database, err_console, fail, handle_errors
 from frontier.errors import NotFound
-from frontier.trends import analytics, insights
+from frontier.trends import analytics, forecast_store, insights
+from frontier.trends.forecasting.backtest import run_backtest
+from frontier.trends.forecasting.models import DEFAULT_LEVEL, make_forecaster
+from frontier.trends.forecasting.series import MonthlySeries, read_series_csv
 from frontier.trends.repository import resolve_names
 
 app = typer.Typer(
@@ -91,3 +96,117 @@ def show(
             f"{series:<28} {sparkline([p.value for p in recent])}  "
             f"{recent[0].period:%Y-%m}..{recent[-1].period:%Y-%m}  last {recent[-1].value:,.0f}"
         )
+
+
+def _read_csv(path: Path) -> list[MonthlySeries]:
+    try:
+        return list(read_series_csv(path).values())
+    except FileNotFoundError as error:
+        raise fail(f"--input: {path} does not exist", 2) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail(f"--input: cannot read {path}: {error}", 2) from error
+    except ValueError as error:
+        raise fail(f"--input {path}: {error}", 2) from error
+
+
+Horizon = Annotated[int, typer.Option(min=1, max=12, help="Months ahead, 1-12")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON only")]
+
+
+@app.command()
+@handle_errors
+def backtest(
+    input_csv: Annotated[
+        Path, typer.Option("--input", help="CSV with columns series_id,month (YYYY-MM),value")
+    ],
+    horizon: Horizon = 12,
+    as_json: AsJson = False,
+) -> None:
+    """Rolling-origin backtest of every forecaster (naive, drift, damped trend, the seed's heuristic, global
+    gradient boosting) on a CSV of monthly series: MASE, sMAPE and OWA, and the default it picks."""
+    series = _read_csv(input_csv)
+    # The spinner goes to stderr, so stdout stays pure JSON with --json.
+    with err_console.status("backtesting") as status:
+        try:
+            report = run_backtest(series, horizon, progress=lambda step: status.update(f"backtesting {step}"))
+        except ValueError as error:
+            raise fail(f"--input {input_csv}: {error}", 2) from error
+    if as_json:
+        typer.echo(json.dumps(report.summary()))
+        return
+    table = Table(
+        "model",
+        "MASE",
+        "sMAPE",
+        "OWA",
+        title=f"{horizon}-month backtest, origins {', '.join(report.origins)}",
+    )
+    for name, score in report.models.items():
+        table.add_row(
+            name + (" (default)" if name == report.default else ""),
+            f"{score.mase:.3f}",
+            f"{score.smape:.2f}",
+            f"{score.owa:.3f}",
+        )
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def forecast(
+    input_csv: Annotated[
+        Path | None, typer.Option("--input", help="CSV of monthly series; without it, forecast the database")
+    ] = None,
+    horizon: Horizon = 12,
+    as_json: AsJson = False,
+) -> None:
+    """Forecast every series of a CSV with the default model (no database), or store forecasts for every
+    technology in the database and score the ones that came due."""
+    if input_csv is None:
+        with database() as db, db.session() as session, err_console.status("forecasting stored series"):
+            run = forecast_store.store_forecasts(session, datetime.now(UTC).date())
+        console.print(
+            f"{run.series} series forecast with {run.model}: {run.stored} forecasts stored, "
+            f"{run.scored} earlier ones scored"
+        )
+        return
+    series = _read_csv(input_csv)
+    forecaster = make_forecaster(forecast_store.DEFAULT_MODEL).fit(series, horizon)
+    results = forecaster.predict(series, horizon, DEFAULT_LEVEL)
+    out: list[dict[str, Any]] = [
+        {
+            "series_id": f.series_id,
+            "forecasts": [{"month": m, "value": v, "lo": lo, "hi": hi} for m, v, lo, hi in f.rows()],
+        }
+        for f in results
+    ]
+    if as_json:
+        typer.echo(json.dumps(out))
+        return
+    for item in out:
+        last = item["forecasts"][-1]
+        interval = f"{last['lo']:,.0f}..{last['hi']:,.0f}"
+        console.print(f"{item['series_id']}: {last['month']} {last['value']:,.0f} ({interval})")
+
+
+@app.command()
+@handle_errors
+def accuracy() -> None:
+    """Each forecaster's track record: stored and scored forecasts, accuracy, interval coverage, backtest."""
+    with database() as db, db.session() as session:
+        records = forecast_store.track_record(session)
+    table = Table(
+        "model", "stored", "scored", "mean accuracy", "interval coverage", "backtest MASE", "production"
+    )
+    for r in records:
+        mase = (r["backtest"] or {}).get("mase")
+        table.add_row(
+            r["model"],
+            str(r["stored"]),
+            str(r["scored"]),
+            "—" if r["mean_accuracy"] is None else f"{r['mean_accuracy']:.3f}",
+            "—" if r["interval_coverage"] is None else f"{r['interval_coverage']:.2f}",
+            "—" if mase is None else f"{mase:.3f}",
+            "yes" if r["production"] else "",
+        )
+    console.print(table)

@@ -21,10 +21,12 @@ from frontier.trends.forecasting.series import FloatArray
 
 
 def mase_scale(insample: FloatArray) -> float:
-    """In-sample MAE of the naive one-step forecast (m = 1); 0.0 when undefined or flat."""
+    """In-sample MAE of the naive one-step forecast (m = 1); 0.0 when undefined or flat (a scale below
+    1e-12 of the series' level is floating-point noise, not change)."""
     if len(insample) < 2:
         return 0.0
-    return float(np.mean(np.abs(np.diff(insample))))
+    scale = float(np.mean(np.abs(np.diff(insample))))
+    return scale if scale > 1e-12 * max(1.0, float(np.mean(np.abs(insample)))) else 0.0
 
 
 def mase(actual: FloatArray, forecast: FloatArray, insample: FloatArray) -> float:

@@ -64,6 +64,18 @@ class MonthlySeries:
         return MonthlySeries(self.series_id, self.start, self.values[:keep], self.observed[:keep])
 
 
+def _log_interpolate(
+    index: npt.NDArray[np.int64], months: npt.NDArray[np.int64], raw: FloatArray
+) -> FloatArray:
+    """Linear interpolation of log1p(value), written so that observed months and gaps between equal values
+    come out exact (a flat stretch must stay flat: a last-bit wobble would make its MASE scale nonzero)."""
+    left = np.searchsorted(months, index, side="right") - 1
+    right = np.minimum(left + 1, len(months) - 1)
+    span = (months[right] - months[left]).astype(np.float64)
+    fraction = np.divide(index - months[left], span, out=np.zeros(len(index)), where=span > 0)
+    return (1.0 + raw[left]) * ((1.0 + raw[right]) / (1.0 + raw[left])) ** fraction - 1.0
+
+
 def series_from_points(series_id: str, points: Mapping[int, float]) -> MonthlySeries:
     """A regular series from ``{month ordinal: value}``; missing months interpolated in log1p space."""
     if not points:
@@ -74,8 +86,7 @@ def series_from_points(series_id: str, points: Mapping[int, float]) -> MonthlySe
         raise ValueError(f"series {series_id!r}: values must be finite and non-negative")
     start, end = int(months[0]), int(months[-1])
     index = np.arange(start, end + 1)
-    values = np.expm1(np.interp(index, months, np.log1p(raw)))
-    values[months - start] = raw  # exact where observed (expm1(log1p(x)) may differ in the last bit)
+    values = _log_interpolate(index, months, raw)
     observed = np.zeros(len(index), dtype=np.bool_)
     observed[months - start] = True
     return MonthlySeries(series_id, start, values, observed)

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from frontier.trends.forecasting.models.base import DEFAULT_LEVEL, Forecast, Forecaster, make_forecast, z_score
+from frontier.trends.forecasting.models.base import (
+    DEFAULT_LEVEL,
+    Forecast,
+    Forecaster,
+    make_forecast,
+    z_score,
+)
 from frontier.trends.forecasting.series import FloatArray, MonthlySeries
 
 

@@ -39,8 +39,6 @@ class DampedTrendForecaster(Forecaster):
             model = AutoETS(season_length=1, model="AAN", damped=True)
             result = model.forecast(y=one.values, h=horizon, level=[percent])
             forecasts.append(
-                make_forecast(
-                    one, result["mean"], result[f"lo-{percent}"], result[f"hi-{percent}"], level
-                )
+                make_forecast(one, result["mean"], result[f"lo-{percent}"], result[f"hi-{percent}"], level)
             )
         return forecasts

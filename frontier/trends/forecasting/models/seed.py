@@ -71,6 +71,8 @@ class SeedMomentumForecaster(Forecaster):
             centre = logs[-1] + rate * steps
             spread = z * sd * np.sqrt(steps)
             forecasts.append(
-                make_forecast(one, np.expm1(centre), np.expm1(centre - spread), np.expm1(centre + spread), level)
+                make_forecast(
+                    one, np.expm1(centre), np.expm1(centre - spread), np.expm1(centre + spread), level
+                )
             )
         return forecasts
