@@ -74,6 +74,7 @@ def show(
         except NotFound:
             trend = None
         history = insights.get_history(session, slug, None, None)
+        forecast = insights.get_forecast(session, slug)
     if trend is not None:
         table = Table(title=f"{trend.name} ({trend.slug}) — {trend.trend_status.value}", show_header=False)
         for label, value in (
@@ -96,6 +97,13 @@ def show(
             f"{series:<28} {sparkline([p.value for p in recent])}  "
             f"{recent[0].period:%Y-%m}..{recent[-1].period:%Y-%m}  last {recent[-1].value:,.0f}"
         )
+        ahead = forecast.series.get(series, [])
+        if ahead:
+            end = ahead[-1]
+            console.print(
+                f"{'':<28} forecast {end.month}: {end.value:,.0f} ({end.lo:,.0f}..{end.hi:,.0f}, "
+                f"{forecast.interval_level}% interval, {forecast.model})"
+            )
 
 
 def _read_csv(path: Path) -> list[MonthlySeries]:
