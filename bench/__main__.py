@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
-BENCHMARKS: list[str] = []
+# Modules of this package with a ``main()``, run in this order.
+BENCHMARKS: list[str] = ["path_bench", "cache_bench"]
 
 
 def main() -> int:
     if not BENCHMARKS:
         print("no benchmarks yet: the trend and discovery issues add them")
         return 0
+    for name in BENCHMARKS:
+        print(f"== bench.{name}")
+        importlib.import_module(f"bench.{name}").main()
     return 0
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ARRAY,
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -20,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontier.db.base import (
@@ -40,6 +41,13 @@ from frontier.db.base import (
 )
 
 PROGRESS_STATUSES = ("started", "completed", "skipped")
+# Weighted full-text document of a content item: section A, title B, technology keywords C, description D.
+SEARCH_DOCUMENT = (
+    "setweight(to_tsvector('english'::regconfig, coalesce(section, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, title), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, content_keywords_text(technology_keywords)), 'C') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'D')"
+)
 MODEL_STATUSES = ("building", "active", "retired")
 
 
@@ -55,6 +63,7 @@ class ExplorationContent(Base):
         *scale_1_10("trend_alignment", "innovation_potential"),
         CheckConstraint("estimated_time_minutes > 0", name="estimated_time_positive"),
         Index("ix_exploration_content_technology_ids", "technology_ids", postgresql_using="gin"),
+        Index("ix_exploration_content_search_document", "search_document", postgresql_using="gin"),
     )
 
     content_id: Mapped[uuid.UUID] = uuid_pk()
@@ -94,6 +103,10 @@ class ExplorationContent(Base):
     estimated_time_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
+    # Full-text search document kept by PostgreSQL (migration 0007); deferred: only search reads it.
+    search_document: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed(SEARCH_DOCUMENT, persisted=True), deferred=True
+    )
 
 
 class ExplorationUnit(Base):

@@ -1,13 +1,16 @@
 """Personalised exploration paths (the seed's ``generate_personalized_exploration_path``, done right) and
 contextual picks (its ``recommend_contextual_content``).
 
-The database scores every item's next unit for the person (``paths_sql``); the best ``CANDIDATE_LIMIT`` go to
-the exact planner, which picks the set worth most within the time budget; every item says why it was chosen.
+The database scores every item's next unit for the person (``paths_sql``) and hands the exact planner the
+units an optimal plan may need (``PLAN_CANDIDATES``: per unit length, the best units of enough distinct
+technologies), so the plan it picks is the set worth most within the time budget over the whole catalogue;
+every item says why it was chosen.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +18,14 @@ from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
 
 from frontier.discovery import paths_sql as sql
+from frontier.discovery.content import UNIT_MINUTES
 from frontier.discovery.embeddings import active_model
-from frontier.discovery.planner import CANDIDATE_LIMIT, Candidate, PlanOptions, plan_path
+from frontier.discovery.planner import (
+    MAX_BUDGET_MINUTES,
+    Candidate,
+    PlanOptions,
+    plan_path,
+)
 from frontier.discovery.schemas import ContextIn, ContextPick, PathItem, PathOut
 from frontier.errors import FieldProblem, InvalidInput
 
@@ -34,16 +43,23 @@ class _Row:
 def _candidates(
     session: Session, user_id: uuid.UUID, max_minutes: int, limit: int, extra: str = "", **params: Any
 ) -> list[RowMapping]:
+    """The best ``limit`` next units by score that fit ``max_minutes`` (``sql.CANDIDATES``)."""
+    return _run(
+        session, sql.CANDIDATES.replace("{extra}", extra), user_id, max_minutes, limit=limit, **params
+    )
+
+
+def _run(
+    session: Session, statement: str, user_id: uuid.UUID, max_minutes: int, **params: Any
+) -> list[RowMapping]:
     model = active_model(session)
-    statement = text(sql.CANDIDATES.replace("{extra}", extra))
     bound = {
         "user_id": user_id,
         "model_id": model.model_id if model else None,
         "max_minutes": max_minutes,
-        "limit": limit,
         **params,
     }
-    return list(session.execute(statement, bound).mappings())
+    return list(session.execute(text(statement), bound).mappings())
 
 
 def _reasons(row: RowMapping) -> list[str]:
@@ -78,25 +94,54 @@ def _prediction(row: RowMapping, score: float) -> dict[str, Any]:
     }
 
 
+def _candidate(row: RowMapping) -> Candidate:
+    return Candidate(
+        unit_id=str(row["unit_id"]),
+        content_id=str(row["content_id"]),
+        minutes=int(row["minutes"]),
+        score=float(row["score"]),
+        technology=str(row["technology_id"]) if row["technology_id"] else None,
+        depth=int(row["depth_rank"] if row["depth_rank"] is not None else 1),
+        position=int(row["position"]),
+        reasons=tuple(_reasons(row)),
+    )
+
+
+def score_content(
+    session: Session, user_id: uuid.UUID, content_ids: Sequence[uuid.UUID | str]
+) -> list[Candidate]:
+    """The person's next unit of each listed item, scored exactly as ``plan_exploration`` scores it, in the
+    order given; items the person has finished are left out. Lets a benchmark value another selection (the
+    seed's greedy one) by the planner's objective."""
+    if not content_ids:
+        return []
+    rows = _candidates(
+        session,
+        user_id,
+        MAX_BUDGET_MINUTES,
+        len(content_ids),
+        sql.ONLY_CONTENT,
+        content_ids=[str(c) for c in content_ids],
+    )
+    by_item = {str(r["content_id"]): _candidate(r) for r in rows}
+    return [by_item[str(c)] for c in content_ids if str(c) in by_item]
+
+
 def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> PathOut:
     """The best set of units for the person within ``minutes``, foundations first, each with its reasons."""
     if not 1 <= minutes <= 480:
         raise InvalidInput([FieldProblem("minutes", "must be between 1 and 480")])
-    rows = {str(r["unit_id"]): r for r in _candidates(session, user_id, minutes, CANDIDATE_LIMIT)}
-    candidates = [
-        Candidate(
-            unit_id=key,
-            content_id=str(r["content_id"]),
-            minutes=int(r["minutes"]),
-            score=float(r["score"]),
-            technology=str(r["technology_id"]) if r["technology_id"] else None,
-            depth=int(r["depth_rank"] if r["depth_rank"] is not None else 1),
-            position=int(r["position"]),
-            reasons=tuple(_reasons(r)),
-        )
-        for key, r in rows.items()
-        if int(r["minutes"]) >= OPTIONS.min_minutes
-    ]
+    found = _run(
+        session,
+        sql.PLAN_CANDIDATES.replace("{extra}", ""),
+        user_id,
+        minutes,
+        cap=OPTIONS.max_per_technology,
+        min_minutes=OPTIONS.min_minutes,
+        unit_minutes=UNIT_MINUTES,
+    )
+    rows = {str(r["unit_id"]): r for r in found}
+    candidates = [_candidate(r) for r in rows.values() if int(r["minutes"]) >= OPTIONS.min_minutes]
     plan = plan_path(candidates, minutes, OPTIONS)
     items = []
     for planned in plan.items:

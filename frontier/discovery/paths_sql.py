@@ -17,12 +17,41 @@ DEPTH_RANK = (
     "CASE {col} WHEN 'surface' THEN 0 WHEN 'moderate' THEN 1 WHEN 'deep' THEN 2 WHEN 'expert' THEN 3 END"
 )
 
-CANDIDATES = f"""
+# The score without its similarity term, from the item's own row: every item is ranked by it with no unit
+# and no vector read. Same expression, same order of operations as the score, so ``partial + 0.15 *
+# similarity`` is bit for bit the score.
+_PARTIAL = f"""
+    CASE WHEN c.ecosystem_tags && pr.focus
+         THEN CASE WHEN c.exploration_mode = ANY(pr.style) THEN pr.fm11 ELSE pr.fm10 END
+         ELSE CASE WHEN c.exploration_mode = ANY(pr.style) THEN pr.fm01 ELSE pr.fm00 END END
+    + 0.20 * coalesce(tt.momentum_score, 5)::float8
+    + CASE abs(coalesce({DEPTH_RANK.format(col="c.depth")}, 1) - least(pr.level, 3))
+          WHEN 0 THEN pr.lf0 WHEN 1 THEN pr.lf1 WHEN 2 THEN pr.lf2 ELSE pr.lf3 END
+"""
+
+# The most the similarity term can add: 0.15 * 10 (cosine distance >= 0), exactly 0.15 * 5 without a taste
+# vector; a little slack for rounding.
+_MAX_SIMILARITY_TERM = "(CASE WHEN rc.items > 0 THEN 1.5 ELSE 0.75 END + 1e-9)"
+
+_HEAD = f"""
 WITH profile AS (
-    SELECT coalesce(p.primary_focus_areas, '{{}}') AS focus, coalesce(p.exploration_style, '{{}}') AS style,
-           {DEPTH_RANK.format(col="coalesce(p.current_expertise_level, 'surface')")}
-             + CASE WHEN coalesce(p.experimental_risk_tolerance, 5) >= 8 THEN 1 ELSE 0 END AS level
-    FROM (SELECT 1) one LEFT JOIN enthusiast_profiles p ON p.user_id = :user_id
+    SELECT pr.*,
+           -- the weighted focus + mode and level terms as the score adds them (numeric, then float8),
+           -- once per request rather than per item: fm_<focus><mode>, 1 = match, 0 = not, 6-6 if unset
+           CAST(0.30 * f.yes + 0.15 * m.yes AS float8) AS fm11, CAST(0.30 * f.yes + 0.15 * m.no AS float8) AS fm10,
+           CAST(0.30 * f.no + 0.15 * m.yes AS float8) AS fm01, CAST(0.30 * f.no + 0.15 * m.no AS float8) AS fm00,
+           CAST(0.20 * 10 AS float8) AS lf0, CAST(0.20 * 7 AS float8) AS lf1,
+           CAST(0.20 * 3 AS float8) AS lf2, CAST(0.20 * 1 AS float8) AS lf3
+    FROM (
+        SELECT coalesce(p.primary_focus_areas, '{{}}') AS focus, coalesce(p.exploration_style, '{{}}') AS style,
+               {DEPTH_RANK.format(col="coalesce(p.current_expertise_level, 'surface')")}
+                 + CASE WHEN coalesce(p.experimental_risk_tolerance, 5) >= 8 THEN 1 ELSE 0 END AS level
+        FROM (SELECT 1) one LEFT JOIN enthusiast_profiles p ON p.user_id = :user_id
+    ) pr
+    CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(pr.focus) = 0 THEN 6 ELSE 10 END AS yes,
+                               CASE WHEN cardinality(pr.focus) = 0 THEN 6 ELSE 4 END AS no) f
+    CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(pr.style) = 0 THEN 6 ELSE 8 END AS yes,
+                               CASE WHEN cardinality(pr.style) = 0 THEN 6 ELSE 4 END AS no) m
 ),
 done AS (
     SELECT u.content_id, max(u.position) AS last_position
@@ -39,35 +68,164 @@ recent AS (
     ) r
     JOIN content_embeddings e ON e.content_id = r.content_id AND e.model_id = CAST(:model_id AS uuid)
 ),
-scored AS (
-    SELECT c.content_id, u.unit_id, u.position, u.estimated_minutes AS minutes, c.title, c.url, c.section,
-           c.format, c.kind, c.exploration_mode, c.depth, c.technology_ids[1] AS technology_id,
-           {DEPTH_RANK.format(col="c.depth")} AS depth_rank,
-           CASE WHEN cardinality(pr.focus) = 0 THEN 6 WHEN c.ecosystem_tags && pr.focus THEN 10 ELSE 4 END AS focus,
-           CASE WHEN cardinality(pr.style) = 0 THEN 6 WHEN c.exploration_mode = ANY(pr.style) THEN 8 ELSE 4 END AS mode,
-           coalesce(tt.momentum_score, 5)::float8 AS trend, tt.adoption_rate, t.name AS technology_name,
-           CASE abs(coalesce({DEPTH_RANK.format(col="c.depth")}, 1) - least(pr.level, 3))
-               WHEN 0 THEN 10 WHEN 1 THEN 7 WHEN 2 THEN 3 ELSE 1 END AS level_fit,
-           CASE WHEN rc.items > 0 AND e.embedding IS NOT NULL THEN 10 * (1 - (e.embedding <=> rc.taste))
-                ELSE 5 END AS similarity,
-           c.ecosystem_tags && pr.focus AS in_focus, c.exploration_mode = ANY(pr.style) AS in_style
+items AS MATERIALIZED (
+    SELECT c.content_id, coalesce(d.last_position, 0) + 1 AS next_position, {_PARTIAL} AS partial
+           {{columns}}
     FROM exploration_content c
-    CROSS JOIN profile pr CROSS JOIN recent rc
+    CROSS JOIN profile pr
     LEFT JOIN done d ON d.content_id = c.content_id
-    JOIN exploration_units u ON u.content_id = c.content_id AND u.position = coalesce(d.last_position, 0) + 1
     LEFT JOIN technology_trends tt ON tt.trend_id = c.technology_ids[1]
-    LEFT JOIN technologies t ON t.id = c.technology_ids[1]
-    LEFT JOIN content_embeddings e ON e.content_id = c.content_id AND e.model_id = CAST(:model_id AS uuid)
-    WHERE u.estimated_minutes <= :max_minutes {{extra}}
-)
-SELECT s.*, 0.30 * focus + 0.15 * mode + 0.20 * trend + 0.20 * level_fit + 0.15 * similarity AS score,
-       (SELECT count(*) FROM exploration_units x WHERE x.content_id = s.content_id) AS unit_count
-FROM scored s
-ORDER BY score DESC, s.content_id
-LIMIT :limit
+    WHERE true {{extra}}
+)"""
+
+# What the planner's candidates need besides: the item's group (its technology, or the item itself) and the
+# length of its next unit by the import's unit rule (ceil(minutes / ``:unit_minutes``) near-equal parts,
+# longest first; NULL when the item is finished).
+_UNITS = "greatest(1, (c.estimated_time_minutes + :unit_minutes - 1) / :unit_minutes)"
+_NEXT = "(coalesce(d.last_position, 0) + 1)"
+_PLAN_COLUMNS = f""",
+    coalesce(c.technology_ids[1], c.content_id) AS grp,
+    CASE WHEN {_NEXT} <= {_UNITS}
+         THEN c.estimated_time_minutes / {_UNITS}
+              + CASE WHEN {_NEXT} <= c.estimated_time_minutes % {_UNITS} THEN 1 ELSE 0 END END AS length"""
+
+# The rows of ``{source}`` (an ``items`` subset), best score first, each with its next unit if that unit fits
+# ``:max_minutes``. The similarity is read (through the vector's primary key, and only when the person has a
+# taste vector) for every row of ``{source}``; the next unit (through the unit index) as the rows are consumed,
+# so ``LIMIT n`` reads the units of about n items. LIMIT 1 keeps each lookup a per-row index probe rather than
+# a join over every vector or unit.
+_EXACT = """
+    SELECT s.*, nu.unit_id, nu.position, nu.estimated_minutes AS minutes
+    FROM (
+        SELECT i.*, sim.similarity, i.partial + 0.15 * sim.similarity AS score
+        FROM {source} i CROSS JOIN recent rc
+        LEFT JOIN LATERAL (
+            SELECT e.embedding FROM content_embeddings e
+            WHERE rc.items > 0 AND e.content_id = i.content_id AND e.model_id = CAST(:model_id AS uuid)
+            LIMIT 1
+        ) v ON true
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN rc.items > 0 AND v.embedding IS NOT NULL
+                        THEN 10 * (1 - (v.embedding <=> rc.taste)) ELSE 5 END AS similarity
+        ) sim
+        ORDER BY score DESC, i.content_id
+    ) s
+    CROSS JOIN LATERAL (
+        SELECT u.unit_id, u.position, u.estimated_minutes FROM exploration_units u
+        WHERE u.content_id = s.content_id AND u.position = s.next_position LIMIT 1
+    ) nu
+    WHERE nu.estimated_minutes <= :max_minutes
+    ORDER BY s.score DESC, s.content_id
 """
+
+# The chosen rows (``chosen``: content_id, unit_id, position, minutes, similarity, score) with everything
+# the path shows and explains, best first.
+_OUTPUT = f"""
+SELECT c.content_id, b.unit_id, b.position, b.minutes, c.title, c.url, c.section,
+       c.format, c.kind, c.exploration_mode, c.depth, c.technology_ids[1] AS technology_id,
+       {DEPTH_RANK.format(col="c.depth")} AS depth_rank,
+       CASE WHEN cardinality(pr.focus) = 0 THEN 6 WHEN c.ecosystem_tags && pr.focus THEN 10 ELSE 4 END AS focus,
+       CASE WHEN cardinality(pr.style) = 0 THEN 6 WHEN c.exploration_mode = ANY(pr.style) THEN 8 ELSE 4 END AS mode,
+       coalesce(tt.momentum_score, 5)::float8 AS trend, tt.adoption_rate, t.name AS technology_name,
+       CASE abs(coalesce({DEPTH_RANK.format(col="c.depth")}, 1) - least(pr.level, 3))
+           WHEN 0 THEN 10 WHEN 1 THEN 7 WHEN 2 THEN 3 ELSE 1 END AS level_fit,
+       b.similarity,
+       c.ecosystem_tags && pr.focus AS in_focus, c.exploration_mode = ANY(pr.style) AS in_style,
+       b.score,
+       (SELECT count(*) FROM exploration_units x WHERE x.content_id = c.content_id) AS unit_count
+FROM chosen b
+JOIN exploration_content c ON c.content_id = b.content_id
+CROSS JOIN profile pr
+LEFT JOIN technology_trends tt ON tt.trend_id = c.technology_ids[1]
+LEFT JOIN technologies t ON t.id = c.technology_ids[1]
+ORDER BY b.score DESC, c.content_id
+"""
+
+# Every item's next unit that fits ``:max_minutes``, the best ``:limit`` by score (contextual picks, scoring
+# a given list), computed exactly without reading every unit and vector: (1) every item's partial score;
+# (2) the best ``2 * :limit`` by partial score get their exact score, whose ``:limit``-th best among those with
+# a next unit that fits, theta, is a lower bound of the true ``:limit``-th best; (3) only items whose partial
+# score plus the most similarity can add reaches theta can make the list, and only those are scored. With
+# fewer than ``:limit`` eligible items in (2) (a short budget), the items whose next unit fits are found
+# from the units' side and all of them are scored.
+CANDIDATES = f"""{_HEAD.replace("{columns}", "")},
+probe AS (
+    SELECT * FROM items ORDER BY partial DESC, content_id LIMIT 2 * CAST(:limit AS integer)
+),
+threshold AS MATERIALIZED (
+    SELECT (
+        SELECT p.score FROM ({_EXACT.format(source="probe")}) p OFFSET CAST(:limit AS integer) - 1 LIMIT 1
+    ) AS theta
+),
+reachable AS (
+    SELECT i.* FROM items i CROSS JOIN recent rc
+    WHERE (SELECT theta FROM threshold) IS NOT NULL
+      AND i.partial + {_MAX_SIMILARITY_TERM} >= (SELECT theta FROM threshold)
+    UNION ALL
+    SELECT i.* FROM items i
+    JOIN exploration_units u ON u.content_id = i.content_id AND u.position = i.next_position
+    WHERE (SELECT theta FROM threshold) IS NULL AND u.estimated_minutes <= :max_minutes
+),
+chosen AS (
+    SELECT x.* FROM ({_EXACT.format(source="reachable")}) x LIMIT :limit
+)
+{_OUTPUT}"""
+
+# The units the planner chooses from, for a budget B = ``:max_minutes``, minimum length L = ``:min_minutes``
+# and at most ``:cap`` units per technology (planner.py), and why these.
+# Exchange argument: within any set of units, some optimal plan uses only, for every unit length m, the units
+# of m minutes of the best N(m) groups (a group is a technology; an item without one is a group of its own),
+# ranked by their best such unit, at most ``:cap`` per group, where N(m) = floor((B - m) / s) + 2 and s is
+# the shortest length there (>= L). A plan's unit u of m minutes outside them can be exchanged, without
+# losing value or adding minutes, for (a) a better unit of its own group and length that the plan lacks
+# (``:cap`` of them rank above u), or (b) the best unit of m minutes of a group the rest of the plan does not
+# touch (it holds at most floor((B - m) / s) units, so one of the N(m) groups ranked above u's is free).
+# The best units by score alone would not do: they can all share a technology (two of them fit a plan), or all
+# be 25 minutes long where 10 and 15 fit a 25-minute budget better.
+# The pool: exact scores need each item's vector, so similarity is computed only for a pool chosen by the
+# partial score (no vector read): per unit length, the items ranked within the best :cap + 1 of their group
+# among the best 2 * N(m) groups, and the items the person has started. The similarity term (at most 1.5)
+# reorders within the pool; the plan is optimal over the pool. Each item's next-unit length is read from its
+# minutes by the import's unit rule (``_PLAN_COLUMNS``); the unit rows give the real length.
+PLAN_CANDIDATES = f"""{_HEAD.replace("{columns}", _PLAN_COLUMNS)},
+shortest AS MATERIALIZED (
+    SELECT coalesce(min(length), :min_minutes) AS minutes
+    FROM items WHERE length BETWEEN :min_minutes AND :max_minutes
+),
+ranked AS (
+    SELECT f.*, row_number() OVER (PARTITION BY length, grp ORDER BY partial DESC, content_id) AS in_group,
+           max(partial) OVER (PARTITION BY length, grp) AS group_best
+    FROM items f WHERE f.length BETWEEN :min_minutes AND :max_minutes
+),
+pool AS (
+    SELECT g.content_id, g.next_position, g.partial, g.grp FROM (
+        SELECT r.*, dense_rank() OVER (PARTITION BY length ORDER BY group_best DESC, grp) AS group_rank
+        FROM ranked r WHERE r.in_group <= :cap + 1
+    ) g
+    WHERE g.group_rank <= 2 * ((:max_minutes - g.length) / (SELECT minutes FROM shortest) + 2)
+    UNION
+    SELECT f.content_id, f.next_position, f.partial, f.grp FROM items f
+    WHERE f.next_position > 1 AND f.length BETWEEN :min_minutes AND :max_minutes
+),
+scored AS (
+    SELECT x.*,
+           row_number() OVER (PARTITION BY x.minutes, x.grp ORDER BY x.score DESC, x.content_id) AS in_group,
+           max(x.score) OVER (PARTITION BY x.minutes, x.grp) AS group_best
+    FROM ({_EXACT.format(source="pool")}) x
+    WHERE x.minutes >= :min_minutes
+),
+chosen AS (
+    SELECT * FROM (
+        SELECT s.*, dense_rank() OVER (PARTITION BY s.minutes ORDER BY s.group_best DESC, s.grp) AS group_rank
+        FROM scored s WHERE s.in_group <= :cap
+    ) g
+    WHERE g.group_rank <= (:max_minutes - g.minutes) / least(g.minutes, (SELECT minutes FROM shortest)) + 2
+)
+{_OUTPUT}"""
 
 # Contextual picks: what suits the device, connection and attention span now (the seed's function, with
 # its "limited connection gets markdown only" made a rule over text formats).
 TEXT_FORMATS = ("html", "markdown", "pdf", "epub", "text")
 CONTEXT_FILTER = "AND (NOT :text_only OR c.format = ANY(CAST(:text_formats AS text[])))"
+# Only the listed items (``score_content``: scoring a selection made elsewhere).
+ONLY_CONTENT = "AND c.content_id = ANY(CAST(:content_ids AS uuid[]))"

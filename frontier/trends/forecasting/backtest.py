@@ -62,7 +62,8 @@ class ModelScore:
     owa: float
     origins: tuple[OriginScore, ...]
     rise: RiseCallStats
-    seconds: float  # fit + forecast time summed over origins
+    seconds: float  # fit + forecast wall time summed over origins
+    cpu_seconds: float  # the same in CPU time of this process (steadier on a shared machine)
 
 
 @dataclass(frozen=True)
@@ -161,15 +162,17 @@ def run_backtest(
     names = list(dict.fromkeys(["naive", *models]))
     scores: dict[str, list[tuple[int, _Scores]]] = {name: [] for name in names}
     seconds = dict.fromkeys(names, 0.0)
+    cpu_seconds = dict.fromkeys(names, 0.0)
     for origin in origin_months(series, horizon, origins, step):
         train, scored = _origin_sets(series, origin, horizon, min_train)
         if not scored:
             continue
         targets = [cut for _, cut in scored]
         for name in names:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             forecasts = make_forecaster(name).fit(train, horizon).predict(targets, horizon, DEFAULT_LEVEL)
             seconds[name] += time.perf_counter() - started
+            cpu_seconds[name] += time.process_time() - cpu_started
             record = _Scores()
             for (full, cut), forecast in zip(scored, forecasts, strict=True):
                 _score(full, cut, forecast, record)
@@ -180,42 +183,54 @@ def run_backtest(
         raise ValueError(
             f"no series has {min_train} months before any backtest origin and observed months after it"
         )
-    return _report(horizon, scores, seconds)
+    return _report(horizon, scores, seconds, cpu_seconds)
+
+
+def _model_score(
+    name: str,
+    records: list[tuple[int, _Scores]],
+    naive: dict[int, tuple[float, float]],
+    seconds: float,
+    cpu: float,
+) -> ModelScore:
+    per_origin = tuple(
+        OriginScore(
+            format_month(origin),
+            len(r.mase),
+            _mean(r.mase),
+            _mean(r.smape),
+            owa(_mean(r.mase), _mean(r.smape), *naive[origin]),
+        )
+        for origin, r in records
+    )
+    last = [v for _, r in records for v in r.last]
+    predicted = [v for _, r in records for v in r.predicted]
+    actual = [v for _, r in records for v in r.actual]
+    return ModelScore(
+        name=name,
+        mase=_mean([o.mase for o in per_origin]),
+        smape=_mean([o.smape for o in per_origin]),
+        owa=_mean([o.owa for o in per_origin]),
+        origins=per_origin,
+        rise=rise_call_stats(last, predicted, actual, RISE_THRESHOLD),
+        seconds=seconds,
+        cpu_seconds=cpu,
+    )
 
 
 def _report(
-    horizon: int, scores: dict[str, list[tuple[int, _Scores]]], seconds: dict[str, float]
+    horizon: int,
+    scores: dict[str, list[tuple[int, _Scores]]],
+    seconds: dict[str, float],
+    cpu_seconds: dict[str, float],
 ) -> BacktestReport:
     naive = {origin: (_mean(r.mase), _mean(r.smape)) for origin, r in scores["naive"]}
-    models = {}
-    for name, records in scores.items():
-        per_origin = tuple(
-            OriginScore(
-                format_month(origin),
-                len(r.mase),
-                _mean(r.mase),
-                _mean(r.smape),
-                owa(_mean(r.mase), _mean(r.smape), *naive[origin]),
-            )
-            for origin, r in records
-        )
-        pooled = _Scores()
-        for _, r in records:
-            pooled.last += r.last
-            pooled.predicted += r.predicted
-            pooled.actual += r.actual
-        models[name] = ModelScore(
-            name=name,
-            mase=_mean([o.mase for o in per_origin]),
-            smape=_mean([o.smape for o in per_origin]),
-            owa=_mean([o.owa for o in per_origin]),
-            origins=per_origin,
-            rise=rise_call_stats(pooled.last, pooled.predicted, pooled.actual, RISE_THRESHOLD),
-            seconds=seconds[name],
-        )
-    return BacktestReport(
-        horizon, tuple(o.origin for o in next(iter(models.values())).origins), choose_default(models), models
-    )
+    models = {
+        name: _model_score(name, records, naive, seconds[name], cpu_seconds[name])
+        for name, records in scores.items()
+    }
+    origins = tuple(format_month(origin) for origin, _ in scores["naive"])
+    return BacktestReport(horizon, origins, choose_default(models), models)
 
 
 def choose_default(models: dict[str, ModelScore]) -> str:

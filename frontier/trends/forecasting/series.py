@@ -9,6 +9,7 @@ real: the backtest scores forecasts only on observed months, never on interpolat
 from __future__ import annotations
 
 import csv
+import gzip
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -73,7 +74,9 @@ def _log_interpolate(
     right = np.minimum(left + 1, len(months) - 1)
     span = (months[right] - months[left]).astype(np.float64)
     fraction = np.divide(index - months[left], span, out=np.zeros(len(index)), where=span > 0)
-    return (1.0 + raw[left]) * ((1.0 + raw[right]) / (1.0 + raw[left])) ** fraction - 1.0
+    ratio = (1.0 + raw[right]) / (1.0 + raw[left])
+    values: FloatArray = (1.0 + raw[left]) * np.power(ratio, fraction) - 1.0
+    return values
 
 
 def series_from_points(series_id: str, points: Mapping[int, float]) -> MonthlySeries:
@@ -129,13 +132,15 @@ def _collect_rows(rows: Iterable[dict[str, str | None]]) -> dict[str, dict[int, 
 
 
 def read_series_csv(path: Path) -> dict[str, MonthlySeries]:
-    """Read a ``series_id,month,value`` CSV (other columns ignored) into regular series, in file order.
+    """Read a ``series_id,month,value`` CSV (other columns ignored; ``.gz`` read compressed) into regular
+    series, in file order.
 
     Raises ValueError naming the line and field for a missing column, a malformed month, a value that is
     not a finite non-negative number, a duplicate (series_id, month), or a file with no rows; OSError if
     the file can't be read.
     """
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:

@@ -1,9 +1,11 @@
 """Damped-trend exponential smoothing, tuned per series by maximum likelihood (statsforecast's AutoETS).
 
-statsforecast rather than statsmodels' Holt: the same state-space ETS(A,Ad,N) (Hyndman et al. 2008) with
-analytic prediction intervals, fitted by its compiled optimiser in about 2 ms a series, where statsmodels'
-``ETSModel`` takes tens of milliseconds; both are well kept. Fitted on the raw values (the M4 benchmark's
-form); the bench also measured it on log values (see bench/forecast_backtest.py) and kept the better one.
+statsforecast rather than statsmodels' Holt: the same state-space models (Hyndman et al. 2008) with
+analytic prediction intervals, fitted by a compiled optimiser in a few milliseconds a series, where
+statsmodels' ``ETSModel`` takes tens; both are well kept. The error type (additive or multiplicative) is
+chosen per series by AICc, the trend is always additive damped: on the GitHub series this was ~1% more
+accurate than plain ETS(A,Ad,N) and clearly better than ETS(A,Ad,N) on log values, so it is the strongest
+damped trend measured, the fairest benchmark to beat.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ MIN_ETS_LENGTH = 8  # fewer points than this can't identify level, trend and dam
 
 
 class DampedTrendForecaster(Forecaster):
-    """ETS(A,Ad,N): additive errors, additive damped trend, no season; parameters fitted per series."""
+    """ETS(A|M,Ad,N): additive damped trend, no season; error type, parameters fitted per series."""
 
     name = "damped"
-    description = "damped-trend ETS(A,Ad,N) per series (statsforecast AutoETS, parameters by likelihood)"
+    description = "damped-trend ETS(Z,Ad,N) per series (statsforecast AutoETS: error type by AICc)"
 
     def predict(
         self, series: Sequence[MonthlySeries], horizon: int, level: float = DEFAULT_LEVEL
@@ -36,7 +38,9 @@ class DampedTrendForecaster(Forecaster):
             if len(one.values) < MIN_ETS_LENGTH or np.ptp(one.values) == 0:
                 forecasts.extend(DriftForecaster().predict([one], horizon, level))
                 continue
-            model = AutoETS(season_length=1, model="AAN", damped=True)
+            # Multiplicative errors need positive values.
+            spec = "ZZN" if float(np.min(one.values)) > 0 else "AAN"
+            model = AutoETS(season_length=1, model=spec, damped=True)
             result = model.forecast(y=one.values, h=horizon, level=[percent])
             forecasts.append(
                 make_forecast(one, result["mean"], result[f"lo-{percent}"], result[f"hi-{percent}"], level)

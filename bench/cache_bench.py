@@ -1,0 +1,173 @@
+"""Cached vs uncached reads through ``frontier.cache.Cache.get_or_load``, as the API makes them.
+
+Data: the demo (real catalogue, content and MiniLM vectors; trend scores as of 2025-09-01) and
+``BENCH_CACHE_USERS`` users with varied profiles and progress (built as in ``bench.path_bench``). Two cached
+calls, keyed exactly as their routes key them:
+- the exploration path (``GET /api/v1/me/exploration-path``): ``EXPLORATION_RECS``, private to the user,
+  loader ``plan_exploration``, budgets 25 and 120 minutes;
+- search (``GET /api/v1/search``): ``DEEP_DIVE_CONTENT``, shared, loader ``run_search``, a set of queries.
+Each is measured uncached (the loader alone), as a miss (loader + serialise + store) and as a hit (every key
+read ``BENCH_CACHE_HITS`` times), in this process's memory and, if Redis answers at 127.0.0.1:6379, in Redis
+DB 15 (entries there are made stale first by invalidating the users and the ``content`` tag, never flushed).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
+
+from bench.common import bench_database
+from bench.path_bench import add_users, load_demo_and_scores, percentile
+from frontier.cache import Cache, CacheClass, KeyPart, MemoryBackend, RedisBackend, redis_client
+from frontier.discovery.paths import plan_exploration
+from frontier.discovery.schemas import PathOut
+from frontier.discovery.search import SearchResult, content_filters, run_search
+
+USERS = int(os.environ.get("BENCH_CACHE_USERS", "30"))
+HITS = int(os.environ.get("BENCH_CACHE_HITS", "20"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+BUDGETS = (25, 120)
+QUERIES = (
+    "how do I get started with rust",
+    "machine learning with python",
+    "kubernetes for beginners",
+    "advanced postgresql internals",
+    "learn javascript",
+    "functional programming in haskell",
+    "build a web api with go",
+    "react hooks tutorial",
+    "data structures and algorithms",
+    "linux shell scripting",
+)
+PATH_TAGS = ["content", "trends"]  # as frontier.discovery.endpoints
+SEARCH_TAGS = ("content",)  # as frontier.discovery.search_endpoints
+RESULTS = TypeAdapter(list[SearchResult])
+
+
+@dataclass
+class Timings:
+    uncached: list[float] = field(default_factory=list)
+    miss: list[float] = field(default_factory=list)
+    hit: list[float] = field(default_factory=list)
+
+
+def _time(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def redis_backend() -> RedisBackend | None:
+    client = redis_client(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return None
+    return RedisBackend(client)
+
+
+def measure_paths(cache: Cache, session: Session, users: Sequence[uuid.UUID]) -> Timings:
+    timings = Timings()
+    for user_id in users:
+        cache.invalidate(None, user_id=user_id)  # entries left in Redis by an earlier run
+        for minutes in BUDGETS:
+
+            def load(u: uuid.UUID = user_id, m: int = minutes) -> PathOut:
+                return plan_exploration(session, u, m)
+
+            def read(u: uuid.UUID = user_id, m: int = minutes) -> PathOut:
+                return cache.get_or_load(
+                    CacheClass.EXPLORATION_RECS,
+                    ["path", m],
+                    lambda: load(u, m),
+                    user_id=u,
+                    model=PathOut,
+                    tags=PATH_TAGS,
+                )
+
+            timings.uncached.append(_time(load))
+            timings.miss.append(_time(read))
+            timings.hit.extend(_time(read) for _ in range(HITS))
+            session.rollback()
+    return timings
+
+
+def measure_search(cache: Cache, session: Session) -> Timings:
+    timings = Timings()
+    filters = content_filters()
+    cache.invalidate_tags(*SEARCH_TAGS)
+    for query in QUERIES:
+
+        def load(q: str = query) -> list[SearchResult]:
+            return run_search(session, q, limit=10, filters=filters).results
+
+        def read(q: str = query) -> list[SearchResult]:
+            key: list[KeyPart] = [
+                "search",
+                q,
+                10,
+                filters.ecosystem,
+                filters.format,
+                filters.max_minutes,
+                filters.depth,
+            ]
+            return cache.get_or_load(
+                CacheClass.DEEP_DIVE_CONTENT,
+                key,
+                lambda: load(q),
+                user_id=None,
+                model=RESULTS,
+                tags=SEARCH_TAGS,
+            )
+
+        timings.uncached.append(_time(load))
+        timings.miss.append(_time(read))
+        timings.hit.extend(_time(read) for _ in range(HITS))
+        session.rollback()
+    return timings
+
+
+def print_timings(label: str, t: Timings) -> None:
+    def p(values: list[float], share: float) -> float:
+        return percentile(values, share) * 1000
+
+    print(
+        f"{label:<38} uncached p50 {p(t.uncached, 0.5):8.2f} p95 {p(t.uncached, 0.95):8.2f} ms | "
+        f"miss p50 {p(t.miss, 0.5):8.2f} p95 {p(t.miss, 0.95):8.2f} ms | "
+        f"hit p50 {p(t.hit, 0.5):6.3f} p95 {p(t.hit, 0.95):6.3f} ms | "
+        f"(c) p95 uncached/hit x{p(t.uncached, 0.95) / p(t.hit, 0.95):,.0f}"
+    )
+
+
+def main() -> None:
+    print(f"cache: {USERS} users x budgets {BUDGETS} and {len(QUERIES)} searches, {HITS} hits per key")
+    with bench_database("cache") as engine:
+        load_demo_and_scores(engine)
+        users, _ = add_users(engine, USERS)
+        backends: list[tuple[str, Cache]] = [("memory", Cache(MemoryBackend()))]
+        shared = redis_backend()
+        if shared is not None:
+            backends.append((f"redis ({REDIS_URL})", Cache(shared)))
+        else:
+            print(f"redis: no answer at {REDIS_URL}, skipped")
+        with Session(engine) as session:
+            for user_id in users[:3]:  # warm the database's caches before anything is timed
+                plan_exploration(session, user_id, 25)
+            run_search(session, QUERIES[0], limit=10, filters=content_filters())
+            session.rollback()
+            print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            for name, cache in backends:
+                print_timings(f"exploration path, {name}", measure_paths(cache, session, users))
+                print_timings(f"search, {name}", measure_search(cache, session))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""``frontier search "QUERY"``: learning content for a natural-language query, as a table or as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from frontier.cli.common import console, database, handle_errors
+from frontier.discovery.search import (
+    DEFAULT_LIMIT,
+    FORMATS,
+    MAX_LIMIT,
+    SearchOutcome,
+    check_limit,
+    content_filters,
+    run_search,
+)
+from frontier.discovery.search_terms import clean_query
+
+
+@handle_errors
+def search(
+    query: Annotated[str, typer.Argument(help="What you want to learn, in your own words")],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help=f"How many results (1-{MAX_LIMIT})")
+    ] = DEFAULT_LIMIT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON list")] = False,
+    ecosystem: Annotated[str | None, typer.Option(help="Only this ecosystem, e.g. web_frontend")] = None,
+    content_format: Annotated[
+        str | None, typer.Option("--format", help=f"Only this format: {', '.join(FORMATS)}")
+    ] = None,
+    max_minutes: Annotated[
+        int | None, typer.Option(help="Only items taking at most this many minutes")
+    ] = None,
+    depth: Annotated[
+        str | None, typer.Option(help="Only this depth: surface, moderate, deep, expert")
+    ] = None,
+) -> None:
+    """Search learning content: the best matches for QUERY, with their section, technologies and score."""
+    # Inputs are checked before the database is opened: a typo costs no server start.
+    clean_query(query)
+    check_limit(limit)
+    filters = content_filters(ecosystem, content_format, max_minutes, depth)
+    with database() as db, db.session() as session:
+        outcome = run_search(session, query, limit=limit, filters=filters)
+    if as_json:
+        typer.echo(
+            json.dumps([r.model_dump(mode="json") for r in outcome.results], indent=2, ensure_ascii=False)
+        )
+        return
+    _print_table(outcome)
+
+
+def _print_table(outcome: SearchOutcome) -> None:
+    if outcome.terms.corrections:
+        console.print(f"[dim]searched for: {outcome.terms.text}[/dim]", highlight=False)
+    if not outcome.results:
+        console.print("no results: try other words or fewer filters")
+        return
+    table = Table(show_lines=False)
+    for column in ("#", "score", "title", "section", "technologies", "tags", "url"):
+        table.add_column(column, overflow="fold", justify="right" if column in ("#", "score") else "left")
+    for position, result in enumerate(outcome.results, start=1):
+        table.add_row(
+            str(position),
+            f"{result.score:.3f}",
+            result.title,
+            result.section or "—",
+            ", ".join(result.technologies),
+            ", ".join(result.tags),
+            result.url or "—",
+        )
+    console.print(table)

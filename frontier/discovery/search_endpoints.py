@@ -1,0 +1,82 @@
+"""``GET /api/v1/search``: learning content for a natural-language query (public, rate-limited, cached).
+
+The answer is a plain JSON list, the same items ``frontier search --json`` prints: a search returns at most
+``MAX_LIMIT`` items, best first, so there is nothing to page through.
+
+Results are cached as ``DEEP_DIVE_CONTENT`` (2 hours): they depend only on the content and its vectors, which
+change when content is imported or re-embedded, and those writes invalidate the ``content`` tag. They are the
+same for everyone (``user_id=None``), so one cached answer serves every caller.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
+
+from frontier.api.auth import rate_limit
+from frontier.api.deps import db_session
+from frontier.cache import CacheClass
+from frontier.db.base import ExplorationDepth, TechEcosystem
+from frontier.discovery.search import (
+    DEFAULT_LIMIT,
+    FORMATS,
+    MAX_LIMIT,
+    MAX_MINUTES,
+    SearchResult,
+    SearchUnavailable,
+    check_limit,
+    content_filters,
+    run_search,
+)
+from frontier.discovery.search_terms import MAX_QUERY_CHARS, clean_query
+
+router = APIRouter(prefix="/api/v1", tags=["search"], dependencies=[Depends(rate_limit)])
+SessionDep = Annotated[Session, Depends(db_session)]
+RESULTS = TypeAdapter(list[SearchResult])
+CACHE_TAGS = ("content",)
+
+
+@router.get("/search", response_model=list[SearchResult], summary="Search learning content")
+def search_content(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_CHARS,
+            description="What you want to learn, in your own words",
+            examples=["how do I get started with rust"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many results")] = DEFAULT_LIMIT,
+    ecosystem: Annotated[TechEcosystem | None, Query(description="Only items of this ecosystem")] = None,
+    format: Annotated[
+        str | None, Query(max_length=30, description=f"Only this format: {', '.join(FORMATS)}")
+    ] = None,
+    max_minutes: Annotated[
+        int | None, Query(ge=1, le=MAX_MINUTES, description="Only items taking at most this long")
+    ] = None,
+    depth: Annotated[ExplorationDepth | None, Query(description="Only items of this depth")] = None,
+) -> list[SearchResult]:
+    """The best learning resources for the query, best first; each names its section, technologies and tags
+    (ecosystems, format, kind). 503 while there is no content or no embedding model yet."""
+    query = clean_query(q)
+    check_limit(limit)
+    filters = content_filters(ecosystem, format, max_minutes, depth)
+    key = ["search", query, limit, filters.ecosystem, filters.format, filters.max_minutes, filters.depth]
+    try:
+        results: list[SearchResult] = request.app.state.cache.get_or_load(
+            CacheClass.DEEP_DIVE_CONTENT,
+            key,
+            lambda: run_search(session, query, limit=limit, filters=filters).results,
+            user_id=None,
+            model=RESULTS,
+            tags=CACHE_TAGS,
+        )
+    except SearchUnavailable as error:
+        raise HTTPException(503, str(error)) from error
+    return results
