@@ -220,7 +220,7 @@ def test_default_is_the_model_with_the_lowest_mean_mase(sample_backtest: Backtes
 
 
 def test_backtest_numbers_on_the_sample(sample_backtest: BacktestReport) -> None:
-    """What is true on these ten language series (whose 2022-2024 snapshots are badly glitched): drift is
+    """What is true on these eight language series (whose 2022-2024 snapshots are badly glitched): drift is
     best, the global model beats naive, the damped trend and the seed heuristic but not drift."""
     models = sample_backtest.models
     print({name: round(score.mase, 3) for name, score in models.items()})
