@@ -11,8 +11,8 @@ random vectors, whose neighbours are all nearly equidistant (ARCHITECTURE.md: fa
 Queries. The labelled queries (tests/discovery/queries.json), embedded once beforehand: the embedding (the
 same for both searches compared) is timed separately. Filtered runs: each query with the ecosystem of its
 labelled technologies (the filter a learner would pick), and, as a stress case, every query with one fixed
-ecosystem most of them are far from (the index scan then gives up within its tuple budget and search falls
-back to the exact nearest items among the filtered rows).
+ecosystem (7% of the items) most of them are far from: the index scan then gives up within its tuple budget
+and search falls back to the exact nearest items among the filtered rows.
 
 Baseline. The same search with exact nearest items (a sequential scan: ``Ranking(exact=True)``), measured in
 the same run; recall@10 compares the HNSW index's 10 nearest items (at each ef_search) with the exact 10.
@@ -53,8 +53,9 @@ Query = tuple[str, np.ndarray, TechEcosystem | None]
 
 
 def nearest(session: Session, model: ServingModel, query: Query, exact: bool) -> list[uuid.UUID]:
-    """The 10 nearest items passing the query's ecosystem filter, as search's retrieval finds them: the HNSW
-    index (iterative when filtered, within the tuple budget, then exact if fewer than 10 passed), or exact."""
+    """The 10 nearest items passing the query's ecosystem filter: from the HNSW index (iterative when
+    filtered, within the tuple budget; exact if fewer than 10 passed), or exact. Search also answers
+    ecosystems of fewer items than the budget exactly, so its recall is at least this."""
     _, vector, ecosystem = query
     order = f"e.embedding::vector({model.dimensions}) <=> CAST(:q AS vector({model.dimensions}))"
     condition = (

@@ -14,7 +14,7 @@ from frontier.cli.common import console, database, err_console, fail, handle_err
 from frontier.errors import NotFound
 from frontier.trends import analytics, forecast_store, insights
 from frontier.trends.forecasting.backtest import run_backtest
-from frontier.trends.forecasting.models import DEFAULT_LEVEL, make_forecaster
+from frontier.trends.forecasting.forecasts import forecast_series
 from frontier.trends.forecasting.series import MonthlySeries, read_series_csv
 from frontier.trends.repository import resolve_names
 
@@ -179,8 +179,9 @@ def forecast(
         )
         return
     series = _read_csv(input_csv)
-    forecaster = make_forecaster(forecast_store.DEFAULT_MODEL).fit(series, horizon)
-    results = forecaster.predict(series, horizon, DEFAULT_LEVEL)
+    # The default model is the one the rolling-origin backtest picks on these series (as `backtest` reports).
+    with err_console.status("choosing the model by backtest, then forecasting"):
+        results = forecast_series(series, horizon).forecasts
     out: list[dict[str, Any]] = [
         {
             "series_id": f.series_id,

@@ -194,17 +194,22 @@ shortest AS MATERIALIZED (
     SELECT coalesce(min(length), :min_minutes) AS minutes
     FROM items WHERE length BETWEEN :min_minutes AND :max_minutes
 ),
-ranked AS (
-    SELECT f.*, row_number() OVER (PARTITION BY length, grp ORDER BY partial DESC, content_id) AS in_group,
-           max(partial) OVER (PARTITION BY length, grp) AS group_best
-    FROM items f WHERE f.length BETWEEN :min_minutes AND :max_minutes
+group_bests AS (
+    SELECT length, grp, max(partial) AS best FROM items
+    WHERE length BETWEEN :min_minutes AND :max_minutes GROUP BY length, grp
+),
+top_groups AS (
+    SELECT length, grp FROM (
+        SELECT g.*, row_number() OVER (PARTITION BY length ORDER BY best DESC, grp) AS group_rank FROM group_bests g
+    ) r
+    WHERE r.group_rank <= 3 * ((:max_minutes - r.length) / (SELECT minutes FROM shortest) + 2) + 4
 ),
 pool AS (
-    SELECT g.content_id, g.next_position, g.partial, g.grp FROM (
-        SELECT r.*, dense_rank() OVER (PARTITION BY length ORDER BY group_best DESC, grp) AS group_rank
-        FROM ranked r WHERE r.in_group <= :cap + 2
-    ) g
-    WHERE g.group_rank <= 3 * ((:max_minutes - g.length) / (SELECT minutes FROM shortest) + 2) + 4
+    SELECT x.content_id, x.next_position, x.partial, x.grp FROM (
+        SELECT i.*, row_number() OVER (PARTITION BY i.length, i.grp ORDER BY i.partial DESC, i.content_id) AS in_group
+        FROM items i JOIN top_groups l ON l.length = i.length AND l.grp = i.grp
+    ) x
+    WHERE x.in_group <= :cap + 2
     UNION
     SELECT f.content_id, f.next_position, f.partial, f.grp FROM items f
     WHERE f.next_position > 1 AND f.length BETWEEN :min_minutes AND :max_minutes

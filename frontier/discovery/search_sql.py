@@ -32,11 +32,11 @@ WITH settings AS MATERIALIZED (
         SELECT id FROM technologies
         WHERE lower(name) = ANY(CAST(:names AS text[])) OR slug = ANY(CAST(:names AS text[]))
         UNION SELECT technology_id FROM technology_aliases WHERE alias = ANY(CAST(:names AS text[]))
-    ) AS named
+    ) AS named{few}
 ), nearest AS MATERIALIZED (
     SELECT e.content_id
     FROM content_embeddings e{filtered_join}
-    WHERE e.model_id = '{model}' AND (SELECT ef_search FROM settings) IS NOT NULL{filters}
+    WHERE e.model_id = '{model}' AND (SELECT ef_search FROM settings) IS NOT NULL{not_few}{filters}
     ORDER BY {nearest_query}
     LIMIT {candidates}
 ), hits AS MATERIALIZED (
@@ -68,13 +68,24 @@ FROM ranked r JOIN exploration_content c ON c.content_id = r.content_id
 ORDER BY r.score DESC, c.content_id
 """
 
-# Filtered searches only. When the index scan found fewer than LIMIT items passing the filter within its
-# tuple budget (the query is far from every such item), the exact nearest ones come from the filtered rows.
+# Filtered searches only. An ecosystem filter matching fewer items than the index scan's tuple budget is
+# searched exactly (reading those items costs less than the scan would); and when the index scan found fewer
+# than LIMIT items passing the filter within its budget (the query is far from all of them), the exact
+# nearest ones come from the filtered rows. Each item's vector is looked up by key (LATERAL with LIMIT keeps
+# PostgreSQL from hashing the whole vector table instead).
+_FEW = """
+), few AS MATERIALIZED (
+    SELECT count(*) < {max_scan_tuples} AS exact
+    FROM (SELECT 1 FROM exploration_content c WHERE true{filters} LIMIT {max_scan_tuples}) AS matching"""
+
 _FALLBACK = """
     UNION
-    (SELECT e.content_id
-     FROM exploration_content c JOIN content_embeddings e ON e.content_id = c.content_id AND e.model_id = '{model}'
-     WHERE (SELECT count(*) FROM nearest) < {limit}{filters}
+    (SELECT c.content_id
+     FROM exploration_content c CROSS JOIN LATERAL (
+         SELECT e.embedding FROM content_embeddings e
+         WHERE e.content_id = c.content_id AND e.model_id = '{model}' LIMIT 1
+     ) AS e
+     WHERE ({few_exact}(SELECT count(*) FROM nearest) < {limit}){filters}
      ORDER BY ({vector} <=> CAST(:query AS vector({dims}))) + 0
      LIMIT {candidates})"""
 
@@ -190,6 +201,7 @@ def search_statement(
     }
     counts = {"limit": int(shape.limit), "candidates": int(shape.candidates)}
     conditions = filters.clause()
+    counted = filters.ecosystem is not None  # the ecosystem's GIN index counts its items cheaply
     joins = _JOINS.format(model=model)
     features = _FEATURES.format(vector=vector, text_rank=_TEXT_RANK if shape.full_text_weight else "")
     feedback_rows = _FEEDBACK_ROWS.format(
@@ -212,7 +224,16 @@ def search_statement(
         words=", to_tsquery('english', :lexemes) AS words" if shape.full_text_weight else "",
         filtered_join=" JOIN exploration_content c ON c.content_id = e.content_id" if filters.any else "",
         nearest_query=nearest.format(vector, query),
-        fallback=_FALLBACK.format(model=model, filters=conditions, vector=vector, dims=size, **counts)
+        few=_FEW.format(filters=conditions, max_scan_tuples=int(shape.max_scan_tuples)) if counted else "",
+        not_few=" AND NOT (SELECT exact FROM few)" if counted else "",
+        fallback=_FALLBACK.format(
+            model=model,
+            filters=conditions,
+            vector=vector,
+            dims=size,
+            few_exact="(SELECT exact FROM few) OR " if counted else "",
+            **counts,
+        )
         if filters.any
         else "",
         features=features,

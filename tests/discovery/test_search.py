@@ -170,8 +170,8 @@ def test_an_ecosystem_filter_keeps_only_that_ecosystem(session: Session) -> None
     assert all("web_frontend" in result.tags for result in results)
 
 
-def test_a_rare_ecosystem_still_fills_the_page_through_iterative_index_scans(session: Session) -> None:
-    # Few blockchain items are near a Python query: the first ef_search neighbours hold none of them.
+def test_a_rare_ecosystem_is_searched_exactly_and_fills_the_page(session: Session) -> None:
+    # No blockchain item is near a Python query: the index scan would read its whole budget for nothing.
     results = search(session, "python for data science", limit=5, ecosystem="blockchain")
 
     assert len(results) == 5
@@ -223,7 +223,16 @@ def test_limit_caps_the_results(session: Session) -> None:
     assert len(search(session, "machine learning course", limit=3)) == 3
 
 
-@pytest.mark.parametrize("ecosystem", [None, "web_frontend"])
+def test_a_filter_few_items_pass_gives_the_exact_nearest_of_them(session: Session) -> None:
+    # 14 items are "expert", hardly any near Kubernetes: the index's neighbours can't fill the page.
+    results = search(session, "kubernetes for beginners", depth="expert")
+    exact = search(session, "kubernetes for beginners", depth="expert", ranking=Ranking(exact=True))
+
+    assert len(results) == 10
+    assert [r.id for r in results] == [r.id for r in exact]
+
+
+@pytest.mark.parametrize("ecosystem", [None, "web_frontend", "programming_languages"])
 def test_index_search_finds_what_exact_search_finds(session: Session, ecosystem: str | None) -> None:
     queries = ["learn react hooks", "kubernetes for beginners", "free book on algorithms in python"]
     for query in queries:
