@@ -9,6 +9,7 @@ calls, keyed exactly as their routes key them:
 Each is measured uncached (the loader alone), as a miss (loader + serialise + store) and as a hit (every key
 read ``BENCH_CACHE_HITS`` times), in this process's memory and, if Redis answers at 127.0.0.1:6379, in Redis
 DB 15 (entries there are made stale first by invalidating the users and the ``content`` tag, never flushed).
+``BENCH_CACHE_ITEMS`` above the demo's size replicates the items as ``bench.path_bench`` does.
 """
 
 from __future__ import annotations
@@ -22,16 +23,19 @@ from typing import Any
 
 import redis
 from pydantic import TypeAdapter
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bench.common import bench_database
-from bench.path_bench import add_users, load_demo_and_scores, percentile
+from bench.path_bench import add_users, add_vectors, load_demo_and_scores, percentile, replicate_items
 from frontier.cache import Cache, CacheClass, KeyPart, MemoryBackend, RedisBackend, redis_client
+from frontier.discovery.embeddings import active_model, ensure_index
 from frontier.discovery.paths import plan_exploration
 from frontier.discovery.schemas import PathOut
 from frontier.discovery.search import SearchResult, content_filters, run_search
 
 USERS = int(os.environ.get("BENCH_CACHE_USERS", "30"))
+ITEMS = int(os.environ.get("BENCH_CACHE_ITEMS", "0"))  # > demo size: replicate as bench.path_bench does
 HITS = int(os.environ.get("BENCH_CACHE_HITS", "20"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 BUDGETS = (25, 120)
@@ -140,7 +144,7 @@ def print_timings(label: str, t: Timings) -> None:
         return percentile(values, share) * 1000
 
     print(
-        f"{label:<38} uncached p50 {p(t.uncached, 0.5):8.2f} p95 {p(t.uncached, 0.95):8.2f} ms | "
+        f"{label:<24} uncached p50 {p(t.uncached, 0.5):8.2f} p95 {p(t.uncached, 0.95):8.2f} ms | "
         f"miss p50 {p(t.miss, 0.5):8.2f} p95 {p(t.miss, 0.95):8.2f} ms | "
         f"hit p50 {p(t.hit, 0.5):6.3f} p95 {p(t.hit, 0.95):6.3f} ms | "
         f"(c) p95 uncached/hit x{p(t.uncached, 0.95) / p(t.hit, 0.95):,.0f}"
@@ -150,12 +154,26 @@ def print_timings(label: str, t: Timings) -> None:
 def main() -> None:
     print(f"cache: {USERS} users x budgets {BUDGETS} and {len(QUERIES)} searches, {HITS} hits per key")
     with bench_database("cache") as engine:
-        load_demo_and_scores(engine)
+        demo_items = load_demo_and_scores(engine)
+        if demo_items < ITEMS:
+            replicate_items(engine, demo_items, ITEMS)
+            add_vectors(engine)
+            with Session(engine) as session, session.begin():  # search needs the HNSW index back
+                model = active_model(session)
+                if model is not None:
+                    ensure_index(session, model.model_id, model.embedding_dimensions)
         users, _ = add_users(engine, USERS)
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+            items = int(conn.execute(text("SELECT count(*) FROM exploration_content")).scalar_one())
+        print(
+            f"data: {items:,} content items (the demo's real items{' and copies' if demo_items < ITEMS else ''})"
+        )
         backends: list[tuple[str, Cache]] = [("memory", Cache(MemoryBackend()))]
         shared = redis_backend()
         if shared is not None:
-            backends.append((f"redis ({REDIS_URL})", Cache(shared)))
+            backends.append(("redis", Cache(shared)))
+            print(f"redis: {REDIS_URL}")
         else:
             print(f"redis: no answer at {REDIS_URL}, skipped")
         with Session(engine) as session:

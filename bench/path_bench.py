@@ -224,10 +224,11 @@ def load_demo_and_scores(engine: Engine) -> int:
         return int(session.execute(text("SELECT count(*) FROM exploration_content")).scalar_one())
 
 
-def replicate_items(engine: Engine, demo_items: int) -> None:
-    copies = max(0, -(-(ITEMS - demo_items) // demo_items))
+def replicate_items(engine: Engine, demo_items: int, items: int) -> None:
+    """Copies of the demo's items up to ``items`` in all, their units and the seed's two columns."""
+    copies = max(0, -(-(items - demo_items) // demo_items))
     with Session(engine) as session, session.begin():
-        session.execute(text(PLAN_COPIES), {"copies": copies, "items": ITEMS})
+        session.execute(text(PLAN_COPIES), {"copies": copies, "items": items})
         session.execute(text(INSERT_COPIES))
         session.execute(text(INSERT_UNITS), {"unit": UNIT_MINUTES})
         if copies:
@@ -376,7 +377,7 @@ def add_users(engine: Engine, count: int) -> tuple[list[uuid.UUID], int]:
 def build(engine: Engine) -> BenchData:
     started = time.perf_counter()
     demo_items = load_demo_and_scores(engine)
-    replicate_items(engine, demo_items)
+    replicate_items(engine, demo_items, ITEMS)
     cosine = add_vectors(engine)
     users, completed = add_users(engine, USERS)
     with engine.connect() as conn:

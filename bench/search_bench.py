@@ -110,13 +110,14 @@ def recall(engine: Engine, model: ServingModel, queries: list[Query]) -> dict[in
 
 def whole_search(
     engine: Engine, model: ServingModel, queries: list[Query], ranking: Ranking
-) -> tuple[list[float], list[float], list[list[uuid.UUID]]]:
-    """Seconds of each whole search (reading the query, ranking), seconds of its ranking statement alone,
-    and the ids each search returned (first run)."""
+) -> tuple[list[float], list[float], list[float], list[list[uuid.UUID]]]:
+    """Seconds of each whole search (reading the query, ranking), of each ranking statement alone, each
+    query's fastest whole search over the runs, and the ids each search returned (first run)."""
     times, ranking_times, answers = [], [], []
+    fastest = [float("inf")] * len(queries)
     with Session(engine) as session:
         for run in range(REPEAT + 1):
-            for query, vector, ecosystem in queries:
+            for index, (query, vector, ecosystem) in enumerate(queries):
                 started = time.perf_counter()
                 terms = read_query(session, query, model.model_id)
                 read = time.perf_counter()
@@ -132,10 +133,11 @@ def whole_search(
                 if run:  # the first run warms caches
                     times.append(time.perf_counter() - started)
                     ranking_times.append(time.perf_counter() - read)
+                    fastest[index] = min(fastest[index], times[-1])
                 else:
                     answers.append([r.id for r in outcome.results])
             session.rollback()
-    return times, ranking_times, answers
+    return times, ranking_times, fastest, answers
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -153,14 +155,21 @@ def measure(engine: Engine, label: str, queries: list[Query], target: str) -> No
         + ", ".join(f"ef_search {ef} {r:.3f}" for ef, r in found.items())
         + f" (search: ef_search {chosen}; target >= 0.95)"
     )
-    ours, ours_ranking, ours_ids = whole_search(engine, model, queries, DEFAULT_RANKING)
-    exact, _, exact_ids = whole_search(engine, model, queries, Ranking(exact=True))
+    ours, ours_ranking, ours_fastest, ours_ids = whole_search(engine, model, queries, DEFAULT_RANKING)
+    exact, _, exact_fastest, exact_ids = whole_search(engine, model, queries, Ranking(exact=True))
     same = statistics.fmean(
         len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(ours_ids, exact_ids, strict=True)
     )
     print(f"    top-10 of the whole search, same as with exact retrieval: {same:.3f}")
     report(f"    whole search p50, {label}", statistics.median(ours), statistics.median(exact), "vs exact")
     report(f"    whole search p95, {label}", percentile(ours, 0.95), percentile(exact, 0.95), target)
+    # Other processes on the machine add their delays to single runs; a query's fastest run shows its cost.
+    report(
+        f"    fastest of {REPEAT} runs per query, p95, {label}",
+        percentile(ours_fastest, 0.95),
+        percentile(exact_fastest, 0.95),
+        target,
+    )
     print(
         f"    of which the ranking statement: p50 {statistics.median(ours_ranking) * 1000:.1f} ms, "
         f"p95 {percentile(ours_ranking, 0.95) * 1000:.1f} ms; load average now {os.getloadavg()[0]:.1f} "

@@ -37,7 +37,7 @@ _HEAD = f"""
 WITH profile AS (
     SELECT pr.*,
            -- the weighted focus + mode and level terms as the score adds them (numeric, then float8),
-           -- once per request rather than per item: fm_<focus><mode>, 1 = match, 0 = not, 6-6 if unset
+           -- once per request rather than per item: fm<focus><mode>, 1 = match, 0 = not (6 either way when unset)
            CAST(0.30 * f.yes + 0.15 * m.yes AS float8) AS fm11, CAST(0.30 * f.yes + 0.15 * m.no AS float8) AS fm10,
            CAST(0.30 * f.no + 0.15 * m.yes AS float8) AS fm01, CAST(0.30 * f.no + 0.15 * m.no AS float8) AS fm00,
            CAST(0.20 * 10 AS float8) AS lf0, CAST(0.20 * 7 AS float8) AS lf1,
