@@ -237,10 +237,21 @@ class EmbeddedPostgres:
         import psycopg
 
         conninfo = f"postgresql://{SUPERUSER}@/postgres?host={self.socket_dir()}"
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        for _ in range(_START_ATTEMPTS):
+            try:
+                with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as conn:
+                    query = "SELECT 1 FROM pg_database WHERE datname = %s"
+                    if not conn.execute(query, (DATABASE,)).fetchone():
+                        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+                    return
+            except psycopg.OperationalError:
+                # A postmaster killed an instant ago can still look alive when we checked: if it is gone
+                # now, start a new one (crash recovery runs); otherwise it is still starting up.
+                with self._locked():
+                    if self._postmaster_pid() is None:
+                        self._start_server()
+                time.sleep(0.25)
+        raise DatabaseUnavailable(f"the embedded PostgreSQL in {self.pgdata} does not accept connections")
 
     # -- helpers ---------------------------------------------------------------------------------
     def _postmaster_pid(self) -> int | None:
