@@ -26,7 +26,9 @@ import random
 import statistics
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 from pgvector.psycopg import register_vector
@@ -91,7 +93,7 @@ def set_scan(session: Session, ef_search: int, filtered: bool) -> None:
     )
 
 
-def recall(engine: Engine, model: ServingModel, queries: list[Query]) -> dict[int, float]:
+def recall(engine: Engine, model: ServingModel, queries: Sequence[Query]) -> dict[int, float]:
     """Mean recall@10 of the index retrieval against exact search, per ef_search."""
     filtered = any(ecosystem for _, _, ecosystem in queries)
     with Session(engine) as session:
@@ -109,7 +111,7 @@ def recall(engine: Engine, model: ServingModel, queries: list[Query]) -> dict[in
 
 
 def whole_search(
-    engine: Engine, model: ServingModel, queries: list[Query], ranking: Ranking
+    engine: Engine, model: ServingModel, queries: Sequence[Query], ranking: Ranking
 ) -> tuple[list[float], list[float], list[float], list[list[uuid.UUID]]]:
     """Seconds of each whole search (reading the query, ranking), of each ranking statement alone, each
     query's fastest whole search over the runs, and the ids each search returned (first run)."""
@@ -145,7 +147,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(engine: Engine, label: str, queries: list[Query], target: str) -> None:
+def measure(engine: Engine, label: str, queries: Sequence[Query], target: str) -> None:
     with Session(engine) as session:
         model = serving_model(session)
     found = recall(engine, model, queries)
@@ -268,7 +270,7 @@ def grow(engine: Engine, target: int) -> None:
                 "SELECT unit_id, content_id, 1, estimated_time_minutes FROM exploration_content WHERE source = 'bench'"
             )
         )
-        raw = conn.connection.dbapi_connection
+        raw = cast(Any, conn.connection.dbapi_connection)  # psycopg's own connection, for binary COPY
         register_vector(raw)
         with (
             raw.cursor() as cursor,

@@ -10,7 +10,7 @@ same for everyone (``user_id=None``), so one cached answer serves every caller.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import TypeAdapter
@@ -39,7 +39,17 @@ RESULTS = TypeAdapter(list[SearchResult])
 CACHE_TAGS = ("content",)
 
 
-@router.get("/search", response_model=list[SearchResult], summary="Search learning content")
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "No content or no embedding model yet",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+}
+
+
+@router.get(
+    "/search", response_model=list[SearchResult], summary="Search learning content", responses=UNAVAILABLE
+)
 def search_content(
     request: Request,
     session: SessionDep,

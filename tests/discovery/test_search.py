@@ -12,9 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import schemathesis
 import typer
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -369,7 +380,7 @@ def test_api_filters_and_validation(api: tuple[FastAPI, TestClient]) -> None:
 
 def test_api_results_are_cached_publicly_until_content_changes(api: tuple[FastAPI, TestClient]) -> None:
     app, client = api
-    params = {"q": "rust for beginners", "limit": 3}
+    params: dict[str, str | int] = {"q": "rust for beginners", "limit": 3}
     before = app.state.cache.stats()[CacheClass.DEEP_DIVE_CONTENT.value]
 
     first = client.get("/api/v1/search", params=params).json()
@@ -393,3 +404,37 @@ def test_api_answers_503_while_search_is_unavailable(api: tuple[FastAPI, TestCli
 
     assert response.status_code == 503
     assert "frontier demo load" in response.json()["detail"]
+
+
+def test_api_never_answers_5xx_and_conforms_to_its_schema(api: tuple[FastAPI, TestClient]) -> None:
+    app, _ = api
+    operation = schemathesis.openapi.from_asgi("/openapi.json", app)["/api/v1/search"]["GET"]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        negative_data_rejection,
+    ]
+    statuses: list[int] = []
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        case=st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+        )
+    )
+    def fuzz(case: schemathesis.Case) -> None:  # type: ignore[type-arg]
+        response = case.call()
+        statuses.append(response.status_code)
+        case.validate_response(response, checks=checks)
+
+    fuzz()
+
+    assert statuses and all(status < 500 for status in statuses)
