@@ -14,6 +14,7 @@ from frontier.clock import Clock, SystemClock
 from frontier.config import Settings, get_settings
 from frontier.db.session import Database
 from frontier.discovery import endpoints as discovery_endpoints
+from frontier.discovery import search_endpoints
 from frontier.ingest import endpoints as ingest_endpoints
 from frontier.models import endpoints as models_endpoints
 from frontier.security.client import TrustedProxies
@@ -34,6 +35,7 @@ ROUTERS = (
     trend_endpoints.mine,
     trend_endpoints.models_router,
     discovery_endpoints.router,
+    search_endpoints.router,
     feeds.router,
 )
 

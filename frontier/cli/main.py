@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from frontier.cli import config, db, demo, explore, ingest, secrets, serve, trends, users
+from frontier.cli import config, db, demo, explore, ingest, search, secrets, serve, trends, users
 
 app = typer.Typer(
     name="frontier",
@@ -22,3 +22,4 @@ app.add_typer(ingest.app, name="ingest")
 app.command()(serve.serve)
 app.command()(serve.worker)
 app.command()(explore.explore)
+app.command()(search.search)

@@ -112,6 +112,7 @@ MATRIX: dict[Route, dict[str, int]] = {
     ("POST", "/api/v1/me/progress"): signed_in(200),  # progress on a public unit, recorded for the caller
     ("GET", "/api/v1/trends/{slug}/forecast"): everyone(200),
     ("GET", "/api/v1/forecast-models"): everyone(200),
+    ("GET", "/api/v1/search"): everyone(200),  # public content
 }
 
 # Path parameters, by name: always the owner's rows (or rows admins manage).
@@ -183,6 +184,7 @@ BODIES: dict[Route, Body] = {
 }
 
 QUERIES: dict[Route, Callable[[World, str], dict[str, str]]] = {
+    ("GET", "/api/v1/search"): lambda w, a: {"q": "learn python"},
     ("DELETE", "/api/v1/me"): lambda w, a: {
         "confirm_email": actor.email if (actor := w.actor(a)) else "nobody@example.com"
     },
