@@ -89,8 +89,8 @@ _FALLBACK = """
      ORDER BY ({vector} <=> CAST(:query AS vector({dims}))) + 0
      LIMIT {candidates})"""
 
-# Unfiltered searches only: a second index scan around the feedback query, adding the items the first one
-# missed. A filtered scan costs far more, so filtered searches re-score the first round's items instead.
+# Unfiltered searches, when asked for (``feedback_scan``): a second index scan around the feedback query,
+# adding the items the first one missed. Otherwise the first round's items are scored again.
 _FEEDBACK_ROWS = """
     UNION ALL
     SELECT {features} FROM (
@@ -170,6 +170,7 @@ class StatementShape:
     section_weight: float
     technology_weight: float
     feedback_margin: float = 0.15
+    feedback_scan: bool = False
     full_text_weight: float = 0.0
     exact: bool = False
 
@@ -238,7 +239,7 @@ def search_statement(
         else "",
         features=features,
         joins=joins,
-        feedback_rows="" if filters.any else feedback_rows,
+        feedback_rows=feedback_rows if shape.feedback_scan and not filters.any else "",
         query_score=_SCORE.format(q=query, **weights),
         feedback_score=_SCORE.format(q=feedback, **weights),
     )
