@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Modules of this package with a ``main()``, run in this order.
-BENCHMARKS: list[str] = ["path_bench", "cache_bench"]
+BENCHMARKS: list[str] = ["trend_momentum", "forecast_backtest", "search_bench", "path_bench", "cache_bench"]
 
 
 def main() -> int:
