@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -239,3 +240,44 @@ class SectionCentroid(Base):
     embedding: Mapped[Any] = mapped_column(Vector(), nullable=False)
     items: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime] = updated_at()
+
+
+class PathItemClass(Base):
+    """An item's exploration-path scoring class (its first unit's length, technology, mode, depth and
+    ecosystems). Derived: triggers keep it equal to the item and its first unit (migration 0009)."""
+
+    __tablename__ = "path_item_classes"
+    __table_args__ = (
+        Index(
+            "ix_path_item_classes_class",
+            "technology_key",
+            "first_minutes",
+            "exploration_mode",
+            "depth_rank",
+            "ecosystem_tags",
+            "content_id",
+        ),
+    )
+
+    content_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("exploration_content.content_id", ondelete="CASCADE"), primary_key=True
+    )
+    technology_key: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)  # nil: none
+    first_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
+    exploration_mode: Mapped[str] = mapped_column(Text, nullable=False)  # '': none
+    depth_rank: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    ecosystem_tags: Mapped[list[TechEcosystem]] = mapped_column(ARRAY(TECH_ECOSYSTEM), nullable=False)
+
+
+class PathClass(Base):
+    """How many items share a path scoring class; kept by triggers on ``path_item_classes`` (migration 0009)."""
+
+    __tablename__ = "path_classes"
+    __table_args__ = (CheckConstraint("items >= 0", name="items_non_negative"),)
+
+    technology_key: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    first_minutes: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exploration_mode: Mapped[str] = mapped_column(Text, primary_key=True)
+    depth_rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    ecosystem_tags: Mapped[list[TechEcosystem]] = mapped_column(ARRAY(TECH_ECOSYSTEM), primary_key=True)
+    items: Mapped[int] = mapped_column(Integer, nullable=False)

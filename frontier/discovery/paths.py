@@ -18,7 +18,6 @@ from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
 
 from frontier.discovery import paths_sql as sql
-from frontier.discovery.content import UNIT_MINUTES
 from frontier.discovery.embeddings import active_model
 from frontier.discovery.planner import (
     MAX_BUDGET_MINUTES,
@@ -138,7 +137,6 @@ def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> Path
         minutes,
         cap=OPTIONS.max_per_technology,
         min_minutes=OPTIONS.min_minutes,
-        unit_minutes=UNIT_MINUTES,
     )
     rows = {str(r["unit_id"]): r for r in found}
     candidates = [_candidate(r) for r in rows.values() if int(r["minutes"]) >= OPTIONS.min_minutes]

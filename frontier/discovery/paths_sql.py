@@ -17,23 +17,32 @@ DEPTH_RANK = (
     "CASE {col} WHEN 'surface' THEN 0 WHEN 'moderate' THEN 1 WHEN 'deep' THEN 2 WHEN 'expert' THEN 3 END"
 )
 
-# The score without its similarity term, from the item's own row: every item is ranked by it with no unit
-# and no vector read. Same expression, same order of operations as the score, so ``partial + 0.15 *
-# similarity`` is bit for bit the score.
-_PARTIAL = f"""
-    CASE WHEN c.ecosystem_tags && pr.focus
-         THEN CASE WHEN c.exploration_mode = ANY(pr.style) THEN pr.fm11 ELSE pr.fm10 END
-         ELSE CASE WHEN c.exploration_mode = ANY(pr.style) THEN pr.fm01 ELSE pr.fm00 END END
+# The score without its similarity term, from the item's class: every item is ranked by it with no unit and
+# no vector read. Same expression, same order of operations as the score, so ``partial + 0.15 * similarity`` is
+# bit for bit the score. ``tags``, ``mode_match`` and ``depth`` say where the item's class comes from.
+
+
+def _partial(tags: str, mode_match: str, depth: str) -> str:
+    return f"""
+    CASE WHEN {tags} && pr.focus
+         THEN CASE WHEN {mode_match} THEN pr.fm11 ELSE pr.fm10 END
+         ELSE CASE WHEN {mode_match} THEN pr.fm01 ELSE pr.fm00 END END
     + 0.20 * coalesce(tt.momentum_score, 5)::float8
-    + CASE abs(coalesce({DEPTH_RANK.format(col="c.depth")}, 1) - least(pr.level, 3))
-          WHEN 0 THEN pr.lf0 WHEN 1 THEN pr.lf1 WHEN 2 THEN pr.lf2 ELSE pr.lf3 END
+    + CASE abs({depth} - least(pr.level, 3)) WHEN 0 THEN pr.lf0 WHEN 1 THEN pr.lf1 WHEN 2 THEN pr.lf2 ELSE pr.lf3 END
 """
+
+
+_PARTIAL = _partial(
+    "c.ecosystem_tags",
+    "c.exploration_mode = ANY(pr.style)",
+    f"coalesce({DEPTH_RANK.format(col='c.depth')}, 1)",
+)
 
 # The most the similarity term can add: 0.15 * 10 (cosine distance >= 0), exactly 0.15 * 5 without a taste
 # vector; a little slack for rounding.
 _MAX_SIMILARITY_TERM = "(CASE WHEN rc.items > 0 THEN 1.5 ELSE 0.75 END + 1e-9)"
 
-_HEAD = f"""
+_PERSON = f"""
 WITH profile AS (
     SELECT pr.*,
            -- the weighted focus + mode and level terms as the score adds them (numeric, then float8),
@@ -67,27 +76,17 @@ recent AS (
         ORDER BY u.content_id, ep.completed_at DESC
     ) r
     JOIN content_embeddings e ON e.content_id = r.content_id AND e.model_id = CAST(:model_id AS uuid)
-),
+)"""
+
+_HEAD = f"""{_PERSON},
 items AS MATERIALIZED (
     SELECT c.content_id, coalesce(d.last_position, 0) + 1 AS next_position, {_PARTIAL} AS partial
-           {{columns}}
     FROM exploration_content c
     CROSS JOIN profile pr
     LEFT JOIN done d ON d.content_id = c.content_id
     LEFT JOIN technology_trends tt ON tt.trend_id = c.technology_ids[1]
     WHERE true {{extra}}
 )"""
-
-# What the planner's candidates need besides: the item's group (its technology, or the item itself) and the
-# length of its next unit by the import's unit rule (ceil(minutes / ``:unit_minutes``) near-equal parts,
-# longest first; NULL when the item is finished).
-_UNITS = "greatest(1, (c.estimated_time_minutes + :unit_minutes - 1) / :unit_minutes)"
-_NEXT = "(coalesce(d.last_position, 0) + 1)"
-_PLAN_COLUMNS = f""",
-    coalesce(c.technology_ids[1], c.content_id) AS grp,
-    CASE WHEN {_NEXT} <= {_UNITS}
-         THEN c.estimated_time_minutes / {_UNITS}
-              + CASE WHEN {_NEXT} <= c.estimated_time_minutes % {_UNITS} THEN 1 ELSE 0 END END AS length"""
 
 # The rows of ``{source}`` (an ``items`` subset), best score first, each with its next unit if that unit fits
 # ``:max_minutes``. The similarity is read (through the vector's primary key, and only when the person has a
@@ -148,7 +147,7 @@ ORDER BY b.score DESC, c.content_id
 # score plus the most similarity can add reaches theta can make the list, and only those are scored. With
 # fewer than ``:limit`` eligible items in (2) (a short budget), the items whose next unit fits are found
 # from the units' side and all of them are scored.
-CANDIDATES = f"""{_HEAD.replace("{columns}", "")},
+CANDIDATES = f"""{_HEAD},
 probe AS (
     SELECT * FROM items ORDER BY partial DESC, content_id LIMIT 2 * CAST(:limit AS integer)
 ),
@@ -181,39 +180,111 @@ chosen AS (
 # (``:cap`` of them rank above u), or (b) the best unit of m minutes of a group the rest of the plan does not
 # touch (it holds at most floor((B - m) / s) units, so one of the N(m) groups ranked above u's is free).
 # The best units by score alone would not do: they can all share a technology (two of them fit a plan), or all
-# be 25 minutes long where 10 and 15 fit a 25-minute budget better.
-# The pool: an exact score needs the item's vector, and certifying the best N(m) groups exactly would read
-# nearly every vector (similarity can add up to 1.5, more than the spread of most scores), so similarity is
-# computed only for a pool chosen by the partial score: per unit length, the items ranked within the best
-# :cap + 2 of their group among the best 3 * N(m) + 4 groups, and the items the person has started. The
-# similarity term reorders within the pool and the plan is optimal over the pool (on bench.path_bench's 100k
-# items, within 0.3% of the catalogue-wide optimum on average). Each item's next-unit length is read from its
-# minutes by the import's unit rule (``_PLAN_COLUMNS``); the unit rows give the real length.
-PLAN_CANDIDATES = f"""{_HEAD.replace("{columns}", _PLAN_COLUMNS)},
+# be 25 minutes long where 10 and 15 fit a 25-minute budget better. ``chosen`` applies this to the pool.
+# The pool, and what the plan is optimal over: an exact score needs the item's vector, and certifying the best
+# N(m) groups exactly would read nearly every vector (similarity can add up to 1.5, more than the spread of
+# most scores), so similarity is computed only for a pool chosen by the partial score. The pool is: every item
+# the person has completed or skipped units of, at its next unit (``resumed``); and, for each length m of a
+# first unit, among the items the person has not touched, the best :cap + 2 items (partial score, then
+# content id) of each of the best 3 * N(m) + 4 groups (best partial score; an item without technology is a
+# group of one). The plan is optimal over the pool: exactly the best value the planner's objective can reach
+# with those units (the solver is exact, and the exchange argument only removes units no optimal plan over the
+# pool needs); units outside the pool are not considered.
+# Why the pool costs a few hundred rows, not the catalogue: the partial score of an item depends on the person
+# only through its class (``path_classes``: technology, first-unit length, mode, depth, ecosystems; kept by
+# triggers, migration 0009): within a class every item has the same partial score. So the classes are ranked
+# (a few hundred rows, momentum joined live), a technology's best class ranks the technology, a class of items
+# without technology stands for as many groups as it has items, and only the items needed are read, first by
+# content id, from the class index. Touched items are taken out of their classes' counts and reads.
+NO_TECHNOLOGY = "'00000000-0000-0000-0000-000000000000'::uuid"
+_CLASS_KEY = ("technology_key", "first_minutes", "exploration_mode", "depth_rank", "ecosystem_tags")
+_CLASS_PARTIAL = _partial(
+    "k.ecosystem_tags", "k.exploration_mode = ANY(CAST(pr.style AS text[]))", "k.depth_rank"
+)
+# 3 * N(m) + 4 groups of length m (``{m}``), s being ``shortest``
+_POOL_GROUPS = "3 * ((:max_minutes - {m}) / (SELECT minutes FROM shortest) + 2) + 4"
+_POOL = f"""{_PERSON},
+touched AS MATERIALIZED (
+    SELECT d.content_id, d.last_position + 1 AS next_position, k.{", k.".join(_CLASS_KEY)}
+    FROM done d JOIN path_item_classes k ON k.content_id = d.content_id
+),
+classes AS MATERIALIZED (
+    SELECT k.technology_key, k.first_minutes AS length, k.exploration_mode, k.depth_rank, k.ecosystem_tags,
+           k.items - coalesce(t.items, 0) AS available, {_CLASS_PARTIAL} AS partial
+    FROM path_classes k CROSS JOIN profile pr
+    LEFT JOIN technology_trends tt ON tt.trend_id = k.technology_key
+    LEFT JOIN (SELECT {", ".join(_CLASS_KEY)}, count(*) AS items FROM touched GROUP BY {", ".join(_CLASS_KEY)}) t
+           ON {" AND ".join(f"t.{c} = k.{c}" for c in _CLASS_KEY)}
+    WHERE k.first_minutes BETWEEN :min_minutes AND :max_minutes AND k.items > coalesce(t.items, 0)
+),
+resumed AS MATERIALIZED (
+    SELECT c.content_id, t.next_position, {_PARTIAL} AS partial,
+           coalesce(c.technology_ids[1], c.content_id) AS grp, u.estimated_minutes AS length
+    FROM touched t
+    JOIN exploration_content c ON c.content_id = t.content_id
+    JOIN exploration_units u ON u.content_id = t.content_id AND u.position = t.next_position
+    CROSS JOIN profile pr
+    LEFT JOIN technology_trends tt ON tt.trend_id = c.technology_ids[1]
+    WHERE u.estimated_minutes BETWEEN :min_minutes AND :max_minutes
+),
 shortest AS MATERIALIZED (
-    SELECT coalesce(min(length), :min_minutes) AS minutes
-    FROM items WHERE length BETWEEN :min_minutes AND :max_minutes
+    SELECT coalesce(least((SELECT min(length) FROM classes), (SELECT min(length) FROM resumed)), :min_minutes)
+           AS minutes
 ),
-group_bests AS (
-    SELECT length, grp, max(partial) AS best FROM items
-    WHERE length BETWEEN :min_minutes AND :max_minutes GROUP BY length, grp
+-- per length, the groups best first: a technology once (its best class), a class of items without technology
+-- as ``groups`` groups of one; ``ahead`` counts the groups ranked before
+ranked_groups AS (
+    SELECT g.*, sum(g.groups) OVER (
+               PARTITION BY g.length
+               ORDER BY g.best DESC, g.technology_key, g.exploration_mode, g.depth_rank, g.ecosystem_tags
+               ROWS UNBOUNDED PRECEDING
+           ) - g.groups AS ahead
+    FROM (
+        SELECT technology_key, length, '' AS exploration_mode, 0 AS depth_rank,
+               CAST('{{}}' AS tech_ecosystem[]) AS ecosystem_tags, max(partial) AS best, 1 AS groups
+        FROM classes WHERE technology_key <> {NO_TECHNOLOGY} GROUP BY technology_key, length
+        UNION ALL
+        SELECT technology_key, length, exploration_mode, depth_rank, ecosystem_tags, partial, available
+        FROM classes WHERE technology_key = {NO_TECHNOLOGY}
+    ) g
 ),
-top_groups AS (
-    SELECT length, grp FROM (
-        SELECT g.*, row_number() OVER (PARTITION BY length ORDER BY best DESC, grp) AS group_rank FROM group_bests g
+-- the classes to read items from, and how many: a class without technology, the groups still wanted; a
+-- technology's classes best first, until :cap + 2 items
+reads AS (
+    SELECT g.technology_key, g.length, g.exploration_mode, g.depth_rank, g.ecosystem_tags, g.best AS partial,
+           least(g.groups, {_POOL_GROUPS.format(m="g.length")} - g.ahead) AS take
+    FROM ranked_groups g
+    WHERE g.technology_key = {NO_TECHNOLOGY} AND g.ahead < {_POOL_GROUPS.format(m="g.length")}
+    UNION ALL
+    SELECT r.technology_key, r.length, r.exploration_mode, r.depth_rank, r.ecosystem_tags, r.partial,
+           least(r.available, :cap + 2 - r.ahead)
+    FROM (
+        SELECT k.*, sum(k.available) OVER (
+                   PARTITION BY k.length, k.technology_key
+                   ORDER BY k.partial DESC, k.exploration_mode, k.depth_rank, k.ecosystem_tags ROWS UNBOUNDED PRECEDING
+               ) - k.available AS ahead
+        FROM classes k
+        JOIN ranked_groups g ON g.length = k.length AND g.technology_key = k.technology_key
+        WHERE k.technology_key <> {NO_TECHNOLOGY} AND g.ahead < {_POOL_GROUPS.format(m="g.length")}
     ) r
-    WHERE r.group_rank <= 3 * ((:max_minutes - r.length) / (SELECT minutes FROM shortest) + 2) + 4
+    WHERE r.ahead < :cap + 2
 ),
 pool AS (
-    SELECT x.content_id, x.next_position, x.partial, x.grp FROM (
-        SELECT i.*, row_number() OVER (PARTITION BY i.length, i.grp ORDER BY i.partial DESC, i.content_id) AS in_group
-        FROM items i JOIN top_groups l ON l.length = i.length AND l.grp = i.grp
-    ) x
-    WHERE x.in_group <= :cap + 2
-    UNION
-    SELECT f.content_id, f.next_position, f.partial, f.grp FROM items f
-    WHERE f.next_position > 1 AND f.length BETWEEN :min_minutes AND :max_minutes
-),
+    SELECT i.content_id, 1 AS next_position, r.partial,
+           CASE WHEN r.technology_key = {NO_TECHNOLOGY} THEN i.content_id ELSE r.technology_key END AS grp
+    FROM reads r CROSS JOIN LATERAL (
+        SELECT x.content_id FROM path_item_classes x
+        WHERE {" AND ".join(f"x.{c} = r.{c}" for c in _CLASS_KEY if c != "first_minutes")}
+          AND x.first_minutes = r.length
+          AND NOT EXISTS (SELECT 1 FROM touched t WHERE t.content_id = x.content_id)
+        ORDER BY x.content_id LIMIT r.take
+    ) i
+    UNION ALL
+    SELECT content_id, next_position, partial, grp FROM resumed
+)"""
+# The pool alone (tests check it against its definition computed over every item).
+PLAN_POOL = f"{_POOL}\nSELECT content_id, next_position, partial, grp FROM pool ORDER BY content_id"
+PLAN_CANDIDATES = f"""{_POOL},
 scored AS (
     SELECT x.*,
            row_number() OVER (PARTITION BY x.minutes, x.grp ORDER BY x.score DESC, x.content_id) AS in_group,
