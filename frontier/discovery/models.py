@@ -256,12 +256,14 @@ class PathItemClass(Base):
             "depth_rank",
             "ecosystem_tags",
             "content_id",
+            postgresql_include=["unit_id"],
         ),
     )
 
     content_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("exploration_content.content_id", ondelete="CASCADE"), primary_key=True
     )
+    unit_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)  # its first unit
     technology_key: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)  # nil: none
     first_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
     exploration_mode: Mapped[str] = mapped_column(Text, nullable=False)  # '': none
@@ -270,7 +272,7 @@ class PathItemClass(Base):
 
 
 class PathClass(Base):
-    """How many items share a path scoring class; kept by triggers on ``path_item_classes`` (migration 0009)."""
+    """How many items share a path scoring class; triggers keep it (migration 0009)."""
 
     __tablename__ = "path_classes"
     __table_args__ = (CheckConstraint("items >= 0", name="items_non_negative"),)

@@ -1,10 +1,10 @@
 """Personalised exploration paths (the seed's ``generate_personalized_exploration_path``, done right) and
 contextual picks (its ``recommend_contextual_content``).
 
-The database scores every item's next unit for the person (``paths_sql``) and hands the exact planner the
-units an optimal plan may need (``PLAN_CANDIDATES``: per unit length, the best units of enough distinct
-technologies), so the plan it picks is the set worth most within the time budget over the whole catalogue;
-every item says why it was chosen.
+The database ranks the items for the person by their scoring class (``paths_sql.PLAN_CANDIDATES``: a few
+hundred classes, not every item), scores a pool of the best items of enough distinct technologies per unit
+length exactly, and hands the exact planner the units an optimal plan of that pool may need; the plan is the
+set worth most within the time budget over that pool, and every item says why it was chosen.
 """
 
 from __future__ import annotations

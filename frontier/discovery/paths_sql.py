@@ -93,9 +93,7 @@ items AS MATERIALIZED (
 # taste vector) for every row of ``{source}``; the next unit (through the unit index) as the rows are consumed,
 # so ``LIMIT n`` reads the units of about n items. LIMIT 1 keeps each lookup a per-row index probe rather than
 # a join over every vector or unit.
-_EXACT = """
-    SELECT s.*, nu.unit_id, nu.position, nu.estimated_minutes AS minutes
-    FROM (
+_SCORED = """
         SELECT i.*, sim.similarity, i.partial + 0.15 * sim.similarity AS score
         FROM {source} i CROSS JOIN recent rc
         LEFT JOIN LATERAL (
@@ -107,6 +105,10 @@ _EXACT = """
             SELECT CASE WHEN rc.items > 0 AND v.embedding IS NOT NULL
                         THEN 10 * (1 - (v.embedding <=> rc.taste)) ELSE 5 END AS similarity
         ) sim
+"""
+_EXACT = f"""
+    SELECT s.*, nu.unit_id, nu.position, nu.estimated_minutes AS minutes
+    FROM ({_SCORED}
         ORDER BY score DESC, i.content_id
     ) s
     CROSS JOIN LATERAL (
@@ -201,6 +203,9 @@ _CLASS_KEY = ("technology_key", "first_minutes", "exploration_mode", "depth_rank
 _CLASS_PARTIAL = _partial(
     "k.ecosystem_tags", "k.exploration_mode = ANY(CAST(pr.style AS text[]))", "k.depth_rank"
 )
+# A class read at all is read whole up to this many items: its items tie on the partial score, so which of
+# them make the pool would otherwise be up to their ids, not their similarity.
+WHOLE_CLASS = 32
 # 3 * N(m) + 4 groups of length m (``{m}``), s being ``shortest``
 _POOL_GROUPS = "3 * ((:max_minutes - {m}) / (SELECT minutes FROM shortest) + 2) + 4"
 _POOL = f"""{_PERSON},
@@ -218,8 +223,8 @@ classes AS MATERIALIZED (
     WHERE k.first_minutes BETWEEN :min_minutes AND :max_minutes AND k.items > coalesce(t.items, 0)
 ),
 resumed AS MATERIALIZED (
-    SELECT c.content_id, t.next_position, {_PARTIAL} AS partial,
-           coalesce(c.technology_ids[1], c.content_id) AS grp, u.estimated_minutes AS length
+    SELECT c.content_id, t.next_position AS position, {_PARTIAL} AS partial,
+           coalesce(c.technology_ids[1], c.content_id) AS grp, u.unit_id, u.estimated_minutes AS length
     FROM touched t
     JOIN exploration_content c ON c.content_id = t.content_id
     JOIN exploration_units u ON u.content_id = t.content_id AND u.position = t.next_position
@@ -252,12 +257,13 @@ ranked_groups AS (
 -- technology's classes best first, until :cap + 2 items
 reads AS (
     SELECT g.technology_key, g.length, g.exploration_mode, g.depth_rank, g.ecosystem_tags, g.best AS partial,
-           least(g.groups, {_POOL_GROUPS.format(m="g.length")} - g.ahead) AS take
+           CASE WHEN g.groups <= {WHOLE_CLASS} THEN g.groups
+                ELSE least(g.groups, {_POOL_GROUPS.format(m="g.length")} - g.ahead) END AS take
     FROM ranked_groups g
     WHERE g.technology_key = {NO_TECHNOLOGY} AND g.ahead < {_POOL_GROUPS.format(m="g.length")}
     UNION ALL
     SELECT r.technology_key, r.length, r.exploration_mode, r.depth_rank, r.ecosystem_tags, r.partial,
-           least(r.available, :cap + 2 - r.ahead)
+           CASE WHEN r.available <= {WHOLE_CLASS} THEN r.available ELSE least(r.available, :cap + 2 - r.ahead) END
     FROM (
         SELECT k.*, sum(k.available) OVER (
                    PARTITION BY k.length, k.technology_key
@@ -270,27 +276,28 @@ reads AS (
     WHERE r.ahead < :cap + 2
 ),
 pool AS (
-    SELECT i.content_id, 1 AS next_position, r.partial,
-           CASE WHEN r.technology_key = {NO_TECHNOLOGY} THEN i.content_id ELSE r.technology_key END AS grp
+    SELECT i.content_id, 1 AS position, r.partial,
+           CASE WHEN r.technology_key = {NO_TECHNOLOGY} THEN i.content_id ELSE r.technology_key END AS grp,
+           i.unit_id, r.length AS minutes
     FROM reads r CROSS JOIN LATERAL (
-        SELECT x.content_id FROM path_item_classes x
+        SELECT x.content_id, x.unit_id FROM path_item_classes x
         WHERE {" AND ".join(f"x.{c} = r.{c}" for c in _CLASS_KEY if c != "first_minutes")}
           AND x.first_minutes = r.length
-          AND NOT EXISTS (SELECT 1 FROM touched t WHERE t.content_id = x.content_id)
+          -- a filter on the ordered index scan (an anti-join would read the whole class)
+          AND x.content_id <> ALL (ARRAY(SELECT t.content_id FROM touched t))
         ORDER BY x.content_id LIMIT r.take
     ) i
     UNION ALL
-    SELECT content_id, next_position, partial, grp FROM resumed
+    SELECT content_id, position, partial, grp, unit_id, length FROM resumed
 )"""
 # The pool alone (tests check it against its definition computed over every item).
-PLAN_POOL = f"{_POOL}\nSELECT content_id, next_position, partial, grp FROM pool ORDER BY content_id"
+PLAN_POOL = f"{_POOL}\nSELECT content_id, position, partial, grp FROM pool ORDER BY content_id"
 PLAN_CANDIDATES = f"""{_POOL},
 scored AS (
     SELECT x.*,
            row_number() OVER (PARTITION BY x.minutes, x.grp ORDER BY x.score DESC, x.content_id) AS in_group,
            max(x.score) OVER (PARTITION BY x.minutes, x.grp) AS group_best
-    FROM ({_EXACT.format(source="pool")}) x
-    WHERE x.minutes >= :min_minutes
+    FROM ({_SCORED.format(source="pool")}) x
 ),
 chosen AS (
     SELECT * FROM (

@@ -30,9 +30,10 @@ fragments out, the decay and the cap are what stop a plan filling up with one to
 
 Inputs and exactness: each candidate is a content item's NEXT unit (the lowest position the user has not
 completed), so a plan holds at most one unit per item and never needs intra-item precedence; the following
-unit becomes a candidate next time. The solver is exact over the candidates given; the repository hands it
-the top ``CANDIDATE_LIMIT`` by score, so the plan is optimal relative to that set (a lower-scoring unit left
-out could only have helped by filling leftover minutes or by opening a technology not yet in the plan).
+unit becomes a candidate next time. The solver is exact over the candidates given: no feasible subset of
+them has a higher value. Which units it is given is the repository's choice (``paths_sql.PLAN_CANDIDATES``: a
+pool chosen by the score without its similarity term, then cut down by an exchange argument that keeps an
+optimal plan of the pool), so a path is optimal relative to that pool, not to the whole catalogue.
 Complexity O(N · min(c, group size) · B) time, one numpy operation over the budget axis per unit, and as
 much boolean memory for the decisions (see ``planner_knapsack``).
 
@@ -52,7 +53,6 @@ from frontier.discovery.planner_knapsack import KnapsackItem, best_selection
 from frontier.errors import FieldProblem, InvalidInput
 
 MAX_BUDGET_MINUTES = 480
-CANDIDATE_LIMIT = 400  # what the repository pre-filters to (top units by score)
 # The solver's time grows with the cap (O(N * cap * budget)); a 10th unit would count decay**9 (0.01 at 0.6).
 MAX_PER_TECHNOLOGY = 10
 DEPTHS = range(4)  # 0 surface, 1 practical, 2 deep, 3 expert

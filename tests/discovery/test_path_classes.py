@@ -28,7 +28,7 @@ KEY = "technology_key, first_minutes, exploration_mode, depth_rank, ecosystem_ta
 
 # Each item's class straight from its row and its first unit: what the triggers must keep.
 DERIVED = f"""
-SELECT c.content_id, coalesce(c.technology_ids[1], '{NIL}') AS technology_key, u.estimated_minutes AS first_minutes,
+SELECT c.content_id, u.unit_id, coalesce(c.technology_ids[1], '{NIL}') AS technology_key, u.estimated_minutes AS first_minutes,
        coalesce(c.exploration_mode::text, '') AS exploration_mode,
        coalesce({sql.DEPTH_RANK.format(col="c.depth")}, 1) AS depth_rank, c.ecosystem_tags
 FROM exploration_content c JOIN exploration_units u ON u.content_id = c.content_id AND u.position = 1
@@ -37,7 +37,7 @@ FROM exploration_content c JOIN exploration_units u ON u.content_id = c.content_
 
 def assert_classes_follow_the_content(session: Session) -> None:
     derived = set(session.execute(text(DERIVED)).all())
-    stored = set(session.execute(text(f"SELECT content_id, {KEY} FROM path_item_classes")).all())
+    stored = set(session.execute(text(f"SELECT content_id, unit_id, {KEY} FROM path_item_classes")).all())
     assert stored == derived
     counted = set(
         session.execute(text(f"SELECT {KEY}, count(*) FROM path_item_classes GROUP BY {KEY}")).all()
@@ -153,7 +153,8 @@ def test_new_trend_scores_reach_the_next_plan(db: Database) -> None:
 
 # The pool's definition (paths_sql, before PLAN_CANDIDATES) computed the slow way, over every item: per
 # first-unit length m, the best 3 * N(m) + 4 groups (ties in the class order, then by content id), the best
-# :cap + 2 untouched items of each, and every touched item at its next unit.
+# :cap + 2 untouched items of each, every item of a class of at most WHOLE_CLASS items one of those is in, and
+# every touched item at its next unit.
 REFERENCE_POOL = f"""{sql._PERSON},
 items AS (
     SELECT c.content_id, {sql._PARTIAL} AS partial, k.first_minutes AS length,
@@ -189,13 +190,20 @@ groups AS (
     ) g
 ),
 ranked AS (
-    SELECT i.*, g.group_rank, row_number() OVER (
-        PARTITION BY i.length, i.grp ORDER BY i.partial DESC, i.exploration_mode, i.depth_rank, i.ecosystem_tags, i.content_id
-    ) AS in_group
+    SELECT i.*, g.group_rank <= 3 * ((:max_minutes - i.length) / (SELECT s FROM shortest) + 2) + 4
+                AND row_number() OVER (
+                    PARTITION BY i.length, i.grp
+                    ORDER BY i.partial DESC, i.exploration_mode, i.depth_rank, i.ecosystem_tags, i.content_id
+                ) <= :cap + 2 AS chosen
     FROM items i JOIN groups g ON g.length = i.length AND g.grp = i.grp
+),
+classes AS (
+    SELECT r.*, bool_or(r.chosen) OVER w AS class_chosen, count(*) OVER w AS class_items
+    FROM ranked r
+    WINDOW w AS (PARTITION BY r.length, r.technology_key, r.exploration_mode, r.depth_rank, r.ecosystem_tags)
 )
-SELECT content_id, 1 AS next_position, partial, grp FROM ranked
-WHERE group_rank <= 3 * ((:max_minutes - length) / (SELECT s FROM shortest) + 2) + 4 AND in_group <= :cap + 2
+SELECT content_id, 1 AS next_position, partial, grp FROM classes
+WHERE chosen OR (class_chosen AND class_items <= {sql.WHOLE_CLASS})
 UNION ALL
 SELECT content_id, next_position, partial, grp FROM resumed
 ORDER BY content_id

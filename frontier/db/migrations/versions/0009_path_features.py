@@ -35,6 +35,7 @@ depends_on: str | Sequence[str] | None = None
 
 CLASS_COLUMNS = ("technology_key", "first_minutes", "exploration_mode", "depth_rank", "ecosystem_tags")
 _KEY = ", ".join(CLASS_COLUMNS)
+_STORED = ("unit_id", *CLASS_COLUMNS)
 _SAME_KEY = " AND ".join(f"k.{c} = r.{c}" for c in CLASS_COLUMNS)
 
 REFRESH = f"""
@@ -42,17 +43,16 @@ CREATE FUNCTION path_item_classes_refresh(ids uuid[]) RETURNS void LANGUAGE sql 
     DELETE FROM path_item_classes p
     WHERE p.content_id = ANY(ids)
       AND NOT EXISTS (SELECT 1 FROM exploration_units u WHERE u.content_id = p.content_id AND u.position = 1);
-    INSERT INTO path_item_classes AS p (content_id, {_KEY})
-    SELECT c.content_id, coalesce(c.technology_ids[1], '00000000-0000-0000-0000-000000000000'),
+    INSERT INTO path_item_classes AS p (content_id, unit_id, {_KEY})
+    SELECT c.content_id, u.unit_id, coalesce(c.technology_ids[1], '00000000-0000-0000-0000-000000000000'),
            u.estimated_minutes, coalesce(c.exploration_mode::text, ''),
            coalesce(CASE c.depth WHEN 'surface' THEN 0 WHEN 'moderate' THEN 1 WHEN 'deep' THEN 2
                                  WHEN 'expert' THEN 3 END, 1),
            c.ecosystem_tags
     FROM exploration_content c JOIN exploration_units u ON u.content_id = c.content_id AND u.position = 1
     WHERE c.content_id = ANY(ids)
-    ON CONFLICT (content_id) DO UPDATE SET ({_KEY}) = ROW({", ".join(f"excluded.{c}" for c in CLASS_COLUMNS)})
-    WHERE ({", ".join(f"p.{c}" for c in CLASS_COLUMNS)})
-          IS DISTINCT FROM ({", ".join(f"excluded.{c}" for c in CLASS_COLUMNS)});
+    ON CONFLICT (content_id) DO UPDATE SET (unit_id, {_KEY}) = ROW({", ".join(f"excluded.{c}" for c in _STORED)})
+    WHERE ({", ".join(f"p.{c}" for c in _STORED)}) IS DISTINCT FROM ({", ".join(f"excluded.{c}" for c in _STORED)});
 $$
 """
 # ``changed`` is the statement's transition table; a unit statement matters only through first units.
@@ -128,6 +128,7 @@ def upgrade() -> None:
     op.create_table(
         "path_item_classes",
         sa.Column("content_id", sa.UUID(), nullable=False),
+        sa.Column("unit_id", sa.UUID(), nullable=False),
         *_class_columns(),
         sa.ForeignKeyConstraint(
             ["content_id"],
@@ -137,7 +138,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("content_id", name=op.f("pk_path_item_classes")),
     )
-    op.create_index("ix_path_item_classes_class", "path_item_classes", [*CLASS_COLUMNS, "content_id"])
+    op.create_index(
+        "ix_path_item_classes_class",
+        "path_item_classes",
+        [*CLASS_COLUMNS, "content_id"],
+        postgresql_include=["unit_id"],
+    )
     op.create_table(
         "path_classes",
         *_class_columns(),
