@@ -132,15 +132,27 @@ def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> Path
         raise InvalidInput([FieldProblem("minutes", "must be between 1 and 480")])
     found = _run(
         session,
-        sql.PLAN_CANDIDATES.replace("{extra}", ""),
+        sql.PLAN_CANDIDATES,
         user_id,
         minutes,
         cap=OPTIONS.max_per_technology,
         min_minutes=OPTIONS.min_minutes,
     )
-    rows = {str(r["unit_id"]): r for r in found}
-    candidates = [_candidate(r) for r in rows.values() if int(r["minutes"]) >= OPTIONS.min_minutes]
+    candidates = [
+        Candidate(
+            unit_id=str(r["unit_id"]),
+            content_id=str(r["content_id"]),
+            minutes=int(r["minutes"]),
+            score=float(r["score"]),
+            technology=str(r["technology_id"]) if r["technology_id"] else None,
+            depth=int(r["depth_rank"]),
+            position=int(r["position"]),
+        )
+        for r in found
+    ]
     plan = plan_path(candidates, minutes, OPTIONS)
+    similarity = {str(r["unit_id"]): float(r["similarity"]) for r in found}
+    rows = _path_details(session, user_id, [p.candidate for p in plan.items], similarity)
     items = []
     for planned in plan.items:
         row = rows[str(planned.candidate.unit_id)]
@@ -157,7 +169,9 @@ def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> Path
                 parts=int(row["unit_count"]),
                 minutes=planned.candidate.minutes,
                 score=round(planned.counted_score, 3),
-                why=list(planned.why),
+                # the candidates carried no reasons (only the chosen units are explained): the planner's own
+                # (a discount) come after the row's, as ``planner._why`` orders them
+                why=[*_reasons(row), *planned.why],
                 learning_outcome_prediction=_prediction(row, planned.candidate.score),
             )
         )
@@ -167,6 +181,27 @@ def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> Path
         objective=round(plan.objective_value, 3),
         items=items,
     )
+
+
+def _path_details(
+    session: Session, user_id: uuid.UUID, chosen: Sequence[Candidate], similarity: dict[str, float]
+) -> dict[str, RowMapping]:
+    """What the path shows and explains about each chosen unit, by unit id."""
+    if not chosen:
+        return {}
+    rows = _run(
+        session,
+        sql.PATH_DETAILS,
+        user_id,
+        MAX_BUDGET_MINUTES,
+        content_ids=[str(c.content_id) for c in chosen],
+        unit_ids=[str(c.unit_id) for c in chosen],
+        positions=[c.position for c in chosen],
+        minutes=[c.minutes for c in chosen],
+        similarities=[similarity[str(c.unit_id)] for c in chosen],
+        scores=[c.score for c in chosen],
+    )
+    return {str(r["unit_id"]): r for r in rows}
 
 
 def _fits(device: str, minutes: int, attention: int) -> float:

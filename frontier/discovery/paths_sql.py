@@ -189,9 +189,11 @@ chosen AS (
 # the person has completed or skipped units of, at its next unit (``resumed``); and, for each length m of a
 # first unit, among the items the person has not touched, the best :cap + 2 items (partial score, then
 # content id) of each of the best 3 * N(m) + 4 groups (best partial score; an item without technology is a
-# group of one). The plan is optimal over the pool: exactly the best value the planner's objective can reach
-# with those units (the solver is exact, and the exchange argument only removes units no optimal plan over the
-# pool needs); units outside the pool are not considered.
+# group of one), and every other item of a class of at most ``WHOLE_CLASS`` items that one of those is in when
+# its group is among the best N(m). The plan is optimal over the pool: no feasible set of pool units is worth more by the planner's objective (the
+# solver is exact, and the exchange argument only removes units some optimal plan of the pool does without).
+# Units outside the pool are not considered, so the plan is not certified optimal over the catalogue: an item
+# left out whose partial score is less than 1.5 (the most similarity adds) below a pool item's can score higher.
 # Why the pool costs a few hundred rows, not the catalogue: the partial score of an item depends on the person
 # only through its class (``path_classes``: technology, first-unit length, mode, depth, ecosystems; kept by
 # triggers, migration 0009): within a class every item has the same partial score. So the classes are ranked
@@ -203,11 +205,12 @@ _CLASS_KEY = ("technology_key", "first_minutes", "exploration_mode", "depth_rank
 _CLASS_PARTIAL = _partial(
     "k.ecosystem_tags", "k.exploration_mode = ANY(CAST(pr.style AS text[]))", "k.depth_rank"
 )
-# A class read at all is read whole up to this many items: its items tie on the partial score, so which of
-# them make the pool would otherwise be up to their ids, not their similarity.
+# The best class of each of the best N(m) groups is read whole up to this many items: its items tie on the
+# partial score, so which of them make the pool would otherwise be up to their ids, not their similarity.
 WHOLE_CLASS = 32
-# 3 * N(m) + 4 groups of length m (``{m}``), s being ``shortest``
-_POOL_GROUPS = "3 * ((:max_minutes - {m}) / (SELECT minutes FROM shortest) + 2) + 4"
+# N(m) and 3 * N(m) + 4 groups of length m (``{m}``), s being ``shortest``
+_PLAN_GROUPS = "((:max_minutes - {m}) / (SELECT minutes FROM shortest) + 2)"
+_POOL_GROUPS = f"3 * {_PLAN_GROUPS} + 4"
 _POOL = f"""{_PERSON},
 touched AS MATERIALIZED (
     SELECT d.content_id, d.last_position + 1 AS next_position, k.{", k.".join(_CLASS_KEY)}
@@ -224,7 +227,8 @@ classes AS MATERIALIZED (
 ),
 resumed AS MATERIALIZED (
     SELECT c.content_id, t.next_position AS position, {_PARTIAL} AS partial,
-           coalesce(c.technology_ids[1], c.content_id) AS grp, u.unit_id, u.estimated_minutes AS length
+           coalesce(c.technology_ids[1], c.content_id) AS grp, u.unit_id, u.estimated_minutes AS length,
+           c.technology_ids[1] AS technology_id, t.depth_rank
     FROM touched t
     JOIN exploration_content c ON c.content_id = t.content_id
     JOIN exploration_units u ON u.content_id = t.content_id AND u.position = t.next_position
@@ -257,15 +261,16 @@ ranked_groups AS (
 -- technology's classes best first, until :cap + 2 items
 reads AS (
     SELECT g.technology_key, g.length, g.exploration_mode, g.depth_rank, g.ecosystem_tags, g.best AS partial,
-           CASE WHEN g.groups <= {WHOLE_CLASS} THEN g.groups
+           CASE WHEN g.groups <= {WHOLE_CLASS} AND g.ahead < {_PLAN_GROUPS.format(m="g.length")} THEN g.groups
                 ELSE least(g.groups, {_POOL_GROUPS.format(m="g.length")} - g.ahead) END AS take
     FROM ranked_groups g
     WHERE g.technology_key = {NO_TECHNOLOGY} AND g.ahead < {_POOL_GROUPS.format(m="g.length")}
     UNION ALL
     SELECT r.technology_key, r.length, r.exploration_mode, r.depth_rank, r.ecosystem_tags, r.partial,
-           CASE WHEN r.available <= {WHOLE_CLASS} THEN r.available ELSE least(r.available, :cap + 2 - r.ahead) END
+           CASE WHEN r.available <= {WHOLE_CLASS} AND r.group_ahead < {_PLAN_GROUPS.format(m="r.length")}
+                THEN r.available ELSE least(r.available, :cap + 2 - r.ahead) END
     FROM (
-        SELECT k.*, sum(k.available) OVER (
+        SELECT k.*, g.ahead AS group_ahead, sum(k.available) OVER (
                    PARTITION BY k.length, k.technology_key
                    ORDER BY k.partial DESC, k.exploration_mode, k.depth_rank, k.ecosystem_tags ROWS UNBOUNDED PRECEDING
                ) - k.available AS ahead
@@ -278,7 +283,7 @@ reads AS (
 pool AS (
     SELECT i.content_id, 1 AS position, r.partial,
            CASE WHEN r.technology_key = {NO_TECHNOLOGY} THEN i.content_id ELSE r.technology_key END AS grp,
-           i.unit_id, r.length AS minutes
+           i.unit_id, r.length AS minutes, nullif(r.technology_key, {NO_TECHNOLOGY}) AS technology_id, r.depth_rank
     FROM reads r CROSS JOIN LATERAL (
         SELECT x.content_id, x.unit_id FROM path_item_classes x
         WHERE {" AND ".join(f"x.{c} = r.{c}" for c in _CLASS_KEY if c != "first_minutes")}
@@ -288,7 +293,7 @@ pool AS (
         ORDER BY x.content_id LIMIT r.take
     ) i
     UNION ALL
-    SELECT content_id, position, partial, grp, unit_id, length FROM resumed
+    SELECT content_id, position, partial, grp, unit_id, length, technology_id, depth_rank FROM resumed
 )"""
 # The pool alone (tests check it against its definition computed over every item).
 PLAN_POOL = f"{_POOL}\nSELECT content_id, position, partial, grp FROM pool ORDER BY content_id"
@@ -305,6 +310,16 @@ chosen AS (
         FROM scored s WHERE s.in_group <= :cap
     ) g
     WHERE g.group_rank <= (:max_minutes - g.minutes) / least(g.minutes, (SELECT minutes FROM shortest)) + 2
+)
+SELECT content_id, unit_id, position, minutes, technology_id, depth_rank, similarity, score FROM chosen
+ORDER BY score DESC, content_id"""
+# What a path shows and explains about the units the planner chose (``:content_ids`` .. ``:scores``, one entry
+# per unit): read after planning, for a dozen units rather than every candidate.
+PATH_DETAILS = f"""{_PERSON},
+chosen AS (
+    SELECT * FROM unnest(CAST(:content_ids AS uuid[]), CAST(:unit_ids AS uuid[]), CAST(:positions AS int[]),
+                         CAST(:minutes AS int[]), CAST(:similarities AS float8[]), CAST(:scores AS float8[]))
+         AS b(content_id, unit_id, position, minutes, similarity, score)
 )
 {_OUTPUT}"""
 

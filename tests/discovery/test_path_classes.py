@@ -153,8 +153,8 @@ def test_new_trend_scores_reach_the_next_plan(db: Database) -> None:
 
 # The pool's definition (paths_sql, before PLAN_CANDIDATES) computed the slow way, over every item: per
 # first-unit length m, the best 3 * N(m) + 4 groups (ties in the class order, then by content id), the best
-# :cap + 2 untouched items of each, every item of a class of at most WHOLE_CLASS items one of those is in, and
-# every touched item at its next unit.
+# :cap + 2 untouched items of each, every item of a class of at most WHOLE_CLASS items one of those is in when
+# its group is among the best N(m), and every touched item at its next unit.
 REFERENCE_POOL = f"""{sql._PERSON},
 items AS (
     SELECT c.content_id, {sql._PARTIAL} AS partial, k.first_minutes AS length,
@@ -190,7 +190,8 @@ groups AS (
     ) g
 ),
 ranked AS (
-    SELECT i.*, g.group_rank <= 3 * ((:max_minutes - i.length) / (SELECT s FROM shortest) + 2) + 4
+    SELECT i.*, g.group_rank <= (:max_minutes - i.length) / (SELECT s FROM shortest) + 2 AS plan_group,
+           g.group_rank <= 3 * ((:max_minutes - i.length) / (SELECT s FROM shortest) + 2) + 4
                 AND row_number() OVER (
                     PARTITION BY i.length, i.grp
                     ORDER BY i.partial DESC, i.exploration_mode, i.depth_rank, i.ecosystem_tags, i.content_id
@@ -198,7 +199,7 @@ ranked AS (
     FROM items i JOIN groups g ON g.length = i.length AND g.grp = i.grp
 ),
 classes AS (
-    SELECT r.*, bool_or(r.chosen) OVER w AS class_chosen, count(*) OVER w AS class_items
+    SELECT r.*, bool_or(r.chosen AND r.plan_group) OVER w AS class_chosen, count(*) OVER w AS class_items
     FROM ranked r
     WINDOW w AS (PARTITION BY r.length, r.technology_key, r.exploration_mode, r.depth_rank, r.ecosystem_tags)
 )
