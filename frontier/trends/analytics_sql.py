@@ -1,14 +1,15 @@
 """The trend computation's SQL: one set-based statement per step, every one bound to ``:as_of``.
 
 Steps (all inside one transaction, temp tables dropped at commit):
-1. ``signal_month``: one value per technology, signal and complete month up to ``as_of`` (daily observations
-   rolled up: last value of the month for levels such as stars, sum for flows such as downloads).
-2. ``signal_features``: per series, the latest level, 3- and 6-month log growth, and a one-sided Mann-Kendall
-   trend test on the last 12 monthly increments (is adoption accelerating?).
-3. ``tech_scores``: growth normalised per signal across all technologies with the median and MAD (robust to
+1. ``signal_features``: per series, from its complete months up to ``as_of`` in ``signal_months`` (the
+   monthly rollup triggers keep as observations arrive: last value of the month for levels such as stars,
+   sum for flows such as downloads), the latest level, 3- and 6-month log growth, and the statistic of a
+   one-sided Mann-Kendall trend test on the last 12 monthly increments (is adoption accelerating?) — all as
+   array expressions over one row per series, so an incremental run reads only the changed series.
+2. ``tech_scores``: growth normalised per signal across all technologies with the median and MAD (robust to
    outliers), clipped, combined with per-source weights over the signals a technology has (robust to missing
    sources and short series), mapped to 1-10; adoption rate, level percentile, priority, status with hysteresis.
-4. Upsert of ``technology_trends`` (unchanged rows are not rewritten), 5. the day's snapshot.
+3. Upsert of ``technology_trends`` (unchanged rows are not rewritten), 4. the day's snapshot.
 """
 
 from __future__ import annotations
@@ -27,72 +28,75 @@ signals(source, metric, kind, weight) AS (
 )
 """
 
-SIGNAL_MONTH = f"""
-CREATE TEMP TABLE signal_month ON COMMIT DROP AS
-WITH {SIGNALS_CTE},
-monthly AS (
-    SELECT o.technology_id, o.source, o.metric, s.kind, s.weight,
-           date_trunc('month', o.period_start)::date AS month,
-           CASE WHEN s.kind = 'flow' THEN sum(o.value)
-                ELSE (array_agg(o.value ORDER BY o.period_start DESC))[1] END AS value
-    FROM observations o
-    JOIN signals s ON s.source = o.source AND s.metric = o.metric
-    WHERE o.period_start >= (date_trunc('month', CAST(:as_of AS date)) - interval '24 months')::date
-      AND o.period_start < date_trunc('month', CAST(:as_of AS date))::date
-      {{only:o.technology_id}}
-    GROUP BY o.technology_id, o.source, o.metric, s.kind, s.weight, date_trunc('month', o.period_start)
+# The Mann-Kendall statistic S of x[1..12] (x[1] the newest month): the sum of sign(newer - older) over every
+# pair, written out as one expression (66 terms) so each series costs one expression evaluation, not a
+# self-join; a missing month (NULL) contributes nothing.
+MANN_KENDALL_S = " + ".join(
+    f"coalesce(sign(x[{newer}] - x[{older}]), 0)" for newer in range(1, 13) for older in range(newer + 1, 13)
 )
--- A technology with repository stars uses them; the language-list sum (top100_stars) only stands in.
-SELECT m.* FROM monthly m
-WHERE NOT (m.metric = 'top100_stars' AND EXISTS (
-    SELECT 1 FROM monthly r WHERE r.technology_id = m.technology_id AND r.source = 'github' AND r.metric = 'stars'))
-"""
+MANN_KENDALL_N = " + ".join(f"(x[{k}] IS NOT NULL)::int" for k in range(1, 13))
 
-SIGNAL_FEATURES = """
+
+def _age(k: int) -> str:
+    """The value ``k`` months back among the series' months (1 = the latest): ``a`` is oldest first, ``n`` its
+    length; NULL past the start (a subscript below 1)."""
+    return f"a[n - {k - 1}]" if k > 1 else "a[n]"
+
+
+# What the trend test looks at, newest first: increments of levels (month k over month k + 1), flow values.
+LEVEL_INCREMENTS = "ARRAY[" + ", ".join(f"{_age(k)} - {_age(k + 1)}" for k in range(1, 13)) + "]"
+FLOW_VALUES = "ARRAY[" + ", ".join(_age(k) for k in range(1, 13)) + "]"
+
+
+def _mean3(first: int) -> str:
+    """The mean of the values ``first`` .. ``first`` + 2 months back over the months present (NULL if none)."""
+    cells = [_age(k) for k in range(first, first + 3)]
+    total = " + ".join(f"coalesce({c}, 0)" for c in cells)
+    count = " + ".join(f"({c} IS NOT NULL)::int" for c in cells)
+    return f"(({total}) / nullif({count}, 0))"
+
+
+SIGNAL_FEATURES = f"""
 CREATE TEMP TABLE signal_features ON COMMIT DROP AS
-WITH ordered AS (
-    SELECT sm.*,
-           sm.value - lag(sm.value) OVER w AS increment,
-           row_number() OVER (PARTITION BY technology_id, source, metric ORDER BY month DESC) AS age
-    FROM signal_month sm
-    WINDOW w AS (PARTITION BY technology_id, source, metric ORDER BY month)
+WITH {SIGNALS_CTE},
+series AS (  -- the series' complete months up to as_of, oldest first, in the primary key's order
+    SELECT m.technology_id, m.source, m.metric, max(m.month) AS latest_month,
+           array_agg(m.total ORDER BY m.month) AS totals, array_agg(m.last ORDER BY m.month) AS lasts
+    FROM signal_months m
+    WHERE m.month >= (date_trunc('month', CAST(:as_of AS date)) - interval '24 months')::date
+      AND m.month < date_trunc('month', CAST(:as_of AS date))::date
+      AND (m.source, m.metric) IN (SELECT source, metric FROM signals)
+      {{only:m.technology_id}}
+    GROUP BY m.technology_id, m.source, m.metric
 ),
-activity AS (  -- what the test looks at: increments of levels, the values of flows
-    SELECT technology_id, source, metric, month, age,
-           CASE WHEN kind = 'level' THEN increment ELSE value END AS x
-    FROM ordered WHERE age <= 12
+kept AS MATERIALIZED (
+    SELECT x.technology_id, x.source, x.metric, s.kind, s.weight,
+           CASE WHEN s.kind = 'flow' THEN x.totals ELSE x.lasts END AS a, cardinality(x.totals) AS n
+    FROM series x JOIN signals s ON s.source = x.source AND s.metric = x.metric
+    -- stale series (nothing in the last 3 complete months) and series shorter than 4 months don't score
+    WHERE x.latest_month >= (date_trunc('month', CAST(:as_of AS date)) - interval '3 months')::date
+      AND cardinality(x.totals) >= 4
+      -- a technology with repository stars uses them; the language-list sum (top100_stars) only stands in
+      AND NOT (x.metric = 'top100_stars' AND EXISTS (
+          SELECT 1 FROM series r WHERE r.technology_id = x.technology_id AND r.source = 'github' AND r.metric = 'stars'))
 ),
-mann_kendall AS (
-    SELECT a.technology_id, a.source, a.metric,
-           sum(sign(b.x - a.x)) AS s, count(DISTINCT a.month) AS n
-    FROM activity a JOIN activity b
-      ON b.technology_id = a.technology_id AND b.source = a.source AND b.metric = a.metric AND b.month > a.month
-    WHERE a.x IS NOT NULL AND b.x IS NOT NULL
-    GROUP BY a.technology_id, a.source, a.metric
+shaped AS MATERIALIZED (  -- x is read 132 times below: built once per series, not per reference
+    SELECT k.*, CASE WHEN k.kind = 'level' THEN {LEVEL_INCREMENTS} ELSE {FLOW_VALUES} END AS x FROM kept k
 ),
-levels AS (
-    SELECT technology_id, source, metric, kind, weight,
-           max(value) FILTER (WHERE age = 1) AS latest,
-           max(month) FILTER (WHERE age = 1) AS latest_month,
-           -- flows are smoothed over 3 months so one busy month is not a trend
-           avg(value) FILTER (WHERE age BETWEEN 1 AND 3) AS recent3,
-           avg(value) FILTER (WHERE age BETWEEN 4 AND 6) AS before3,
-           avg(value) FILTER (WHERE age BETWEEN 7 AND 9) AS before6,
-           max(value) FILTER (WHERE age = 4) AS level_3ago,
-           max(value) FILTER (WHERE age = 7) AS level_6ago,
-           count(*) AS months
-    FROM ordered GROUP BY technology_id, source, metric, kind, weight
+growth AS (
+    SELECT technology_id, source, metric, weight, n AS months, {_age(1)} AS latest,
+           {MANN_KENDALL_S} AS mk_s, {MANN_KENDALL_N} AS mk_n,
+           -- levels: log growth of the level; flows: of the 3-month mean, so one busy month is not a trend
+           CASE WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(4)}, 1)) / 3
+                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(4)}, 1)) / 3 END AS growth3,
+           CASE WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(7)}, 1)) / 6
+                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(7)}, 1)) / 6 END AS growth6
+    FROM shaped
 )
-SELECT l.technology_id, l.source, l.metric, l.weight, l.latest, l.months,
-       CASE WHEN l.kind = 'level' THEN ln(greatest(l.latest, 1) / greatest(l.level_3ago, 1)) / 3
-            ELSE ln(greatest(l.recent3, 1) / greatest(l.before3, 1)) / 3 END AS growth3,
-       CASE WHEN l.kind = 'level' THEN ln(greatest(l.latest, 1) / greatest(l.level_6ago, 1)) / 6
-            ELSE ln(greatest(l.recent3, 1) / greatest(l.before6, 1)) / 6 END AS growth6,
-       mk.s AS mk_s, mk.n AS mk_n
-FROM levels l LEFT JOIN mann_kendall mk USING (technology_id, source, metric)
--- stale series (nothing in the last 3 complete months) and series shorter than 4 months don't score
-WHERE l.latest_month >= (date_trunc('month', CAST(:as_of AS date)) - interval '3 months')::date
-  AND l.level_3ago IS NOT NULL
+-- a series too short for 6-month growth (7 months) uses its 3-month growth
+SELECT technology_id, source, metric, weight, latest, months, growth3,
+       CASE WHEN months >= 7 THEN growth6 ELSE growth3 END AS growth6, mk_s, mk_n
+FROM growth
 """
 
 STATS_FROM_FEATURES = """
@@ -144,17 +148,15 @@ combined AS (
                'z', round(z::numeric, 3), 'growth_3m', round(growth3::numeric, 4), 'p', round(p_value::numeric, 4))) AS signals
     FROM scored LEFT JOIN first_seen fs USING (technology_id) GROUP BY technology_id
 ),
-previous AS (
-    SELECT DISTINCT ON (technology_id) technology_id, trend_status
-    FROM technology_score_history
-    WHERE computed_on < CAST(:as_of AS date)
-      {{only:technology_id}}
-    ORDER BY technology_id, computed_on DESC
-),
-momentum AS (
+momentum AS (  -- the status of the last computation before this one, through the history's primary key
     SELECT c.*, p.trend_status AS previous_status,
            1 + 9 / (1 + exp(-c.z)) AS momentum_score
-    FROM combined c LEFT JOIN previous p USING (technology_id)
+    FROM combined c
+    LEFT JOIN LATERAL (
+        SELECT h.trend_status FROM technology_score_history h
+        WHERE h.technology_id = c.technology_id AND h.computed_on < CAST(:as_of AS date)
+        ORDER BY h.computed_on DESC LIMIT 1
+    ) p ON true
 )
 SELECT m.*,
        1 + 9 * (0.65 * (m.momentum_score - 1) / 9 + 0.35 * m.level_pct) AS learning_priority_score,
@@ -178,7 +180,8 @@ CREATE TEMP TABLE first_seen ON COMMIT DROP AS
 WITH scored AS (SELECT DISTINCT technology_id FROM signal_features),
 known AS (
     SELECT s.technology_id, tt.first_detected_date FROM scored s
-    JOIN technology_trends tt ON tt.trend_id = s.technology_id WHERE tt.first_detected_date IS NOT NULL
+    JOIN technology_trends tt ON tt.trend_id = s.technology_id
+    WHERE tt.first_detected_date IS NOT NULL {only:tt.trend_id}
 ),
 found AS (  -- only technologies never scored before are looked up in the whole history
     SELECT o.technology_id, min(o.period_start) AS first_detected_date
@@ -189,18 +192,42 @@ found AS (  -- only technologies never scored before are looked up in the whole 
 SELECT * FROM known UNION ALL SELECT * FROM found
 """
 
-UPSERT_TRENDS = """
+# The columns that make a technology's scores: a row is rewritten only when one of them changes.
+_TREND_SCORES = (
+    "trend_status, github_stars, stackoverflow_questions, job_postings_count, momentum_score, "
+    "learning_priority_score, adoption_rate, significance_p_value"
+)
+
+# Only new and changed rows reach the INSERT (an anti-join through the primary key is far cheaper than a
+# conflict per unchanged row); ON CONFLICT keeps it right if another writer got there first.
+UPSERT_TRENDS = f"""
+WITH new AS (
+    SELECT t.id, t.name, t.ecosystem, ts.trend_status, round(ts.github_stars) AS github_stars,
+           round(ts.stackoverflow_questions) AS stackoverflow_questions,
+           round(ts.job_postings_count) AS job_postings_count, fs.first_detected_date,
+           round(ts.momentum_score::numeric, 2) AS momentum_score,
+           round(ts.learning_priority_score::numeric, 2) AS learning_priority_score,
+           round(ts.adoption_rate::numeric, 4) AS adoption_rate, round(ts.p_value::numeric, 5) AS significance_p_value
+    FROM tech_scores ts
+    JOIN technologies t ON t.id = ts.technology_id {{only:t.id}}
+    LEFT JOIN first_seen fs ON fs.technology_id = ts.technology_id
+)
 INSERT INTO technology_trends AS tt (
-    trend_id, trend_name, ecosystem_id, trend_status, github_stars, stackoverflow_questions, job_postings_count,
-    first_detected_date, momentum_score, learning_priority_score, adoption_rate, significance_p_value,
-    status_changed_on, scores_as_of, updated_at)
-SELECT t.id, t.name, t.ecosystem, ts.trend_status, round(ts.github_stars), round(ts.stackoverflow_questions),
-       round(ts.job_postings_count), fs.first_detected_date, round(ts.momentum_score::numeric, 2),
-       round(ts.learning_priority_score::numeric, 2), round(ts.adoption_rate::numeric, 4),
-       round(ts.p_value::numeric, 5), CAST(:as_of AS date), CAST(:as_of AS date), now()
-FROM tech_scores ts
-JOIN technologies t ON t.id = ts.technology_id
-LEFT JOIN first_seen fs ON fs.technology_id = ts.technology_id
+    trend_id, trend_name, ecosystem_id, first_detected_date, {_TREND_SCORES}, status_changed_on, scores_as_of,
+    updated_at)
+SELECT n.id, n.name, n.ecosystem, n.first_detected_date,
+       n.trend_status, n.github_stars, n.stackoverflow_questions, n.job_postings_count, n.momentum_score,
+       n.learning_priority_score, n.adoption_rate, n.significance_p_value,
+       CAST(:as_of AS date), CAST(:as_of AS date), now()
+FROM new n
+-- a probe per row through the primary key whatever the statistics say (LIMIT keeps the subquery a lateral)
+LEFT JOIN LATERAL (SELECT * FROM technology_trends x WHERE x.trend_id = n.id LIMIT 1) old ON true
+WHERE old.trend_id IS NULL
+   OR (old.trend_status, old.github_stars, old.stackoverflow_questions, old.job_postings_count, old.momentum_score,
+       old.learning_priority_score, old.adoption_rate, old.significance_p_value)
+      IS DISTINCT FROM
+      (n.trend_status, n.github_stars, n.stackoverflow_questions, n.job_postings_count, n.momentum_score,
+       n.learning_priority_score, n.adoption_rate, n.significance_p_value)
 ON CONFLICT (trend_id) DO UPDATE SET
     trend_status = EXCLUDED.trend_status,
     github_stars = EXCLUDED.github_stars,
@@ -215,29 +242,38 @@ ON CONFLICT (trend_id) DO UPDATE SET
                              ELSE tt.status_changed_on END,
     scores_as_of = EXCLUDED.scores_as_of,
     updated_at = now()
--- rows whose scores did not change are not rewritten (the cost of this step is writing tuples)
-WHERE (tt.trend_status, tt.github_stars, tt.stackoverflow_questions, tt.job_postings_count, tt.momentum_score,
-       tt.learning_priority_score, tt.adoption_rate, tt.significance_p_value)
-      IS DISTINCT FROM
-      (EXCLUDED.trend_status, EXCLUDED.github_stars, EXCLUDED.stackoverflow_questions, EXCLUDED.job_postings_count,
-       EXCLUDED.momentum_score, EXCLUDED.learning_priority_score, EXCLUDED.adoption_rate,
-       EXCLUDED.significance_p_value)
+WHERE ({", ".join("tt." + c for c in _TREND_SCORES.split(", "))})
+      IS DISTINCT FROM ({", ".join("EXCLUDED." + c for c in _TREND_SCORES.split(", "))})
 """
 
-SNAPSHOT = """
-INSERT INTO technology_score_history AS h (
-    technology_id, computed_on, method, trend_status, momentum_score, learning_priority_score, adoption_rate,
-    significance_p_value, details)
-SELECT ts.technology_id, CAST(:as_of AS date), 'default', ts.trend_status, round(ts.momentum_score::numeric, 2),
-       round(ts.learning_priority_score::numeric, 2), round(ts.adoption_rate::numeric, 4),
-       round(ts.p_value::numeric, 5),
-       jsonb_build_object('signals', ts.signals, 'level_percentile', round(ts.level_pct::numeric, 3),
-                          'previous_status', ts.previous_status)
-FROM tech_scores ts
+_SNAPSHOT_COLUMNS = "method, trend_status, momentum_score, learning_priority_score, adoption_rate, significance_p_value, details"
+
+# The day's snapshot, written only where it is new or differs (an hourly run mostly re-confirms the day's).
+SNAPSHOT = f"""
+WITH new AS (
+    SELECT ts.technology_id, 'default'::varchar AS method, ts.trend_status,
+           round(ts.momentum_score::numeric, 2) AS momentum_score,
+           round(ts.learning_priority_score::numeric, 2) AS learning_priority_score,
+           round(ts.adoption_rate::numeric, 4) AS adoption_rate,
+           round(ts.p_value::numeric, 5) AS significance_p_value,
+           jsonb_build_object('signals', ts.signals, 'level_percentile', round(ts.level_pct::numeric, 3),
+                              'previous_status', ts.previous_status) AS details
+    FROM tech_scores ts
+)
+INSERT INTO technology_score_history AS h (technology_id, computed_on, {_SNAPSHOT_COLUMNS})
+SELECT n.technology_id, CAST(:as_of AS date), {", ".join("n." + c for c in _SNAPSHOT_COLUMNS.split(", "))}
+FROM new n
+LEFT JOIN LATERAL (  -- a primary-key probe per row (the day's rows may not be in the statistics yet)
+    SELECT * FROM technology_score_history x
+    WHERE x.technology_id = n.technology_id AND x.computed_on = CAST(:as_of AS date) LIMIT 1
+) old ON true
+WHERE old.technology_id IS NULL
+   OR ({", ".join("old." + c for c in _SNAPSHOT_COLUMNS.split(", "))})
+      IS DISTINCT FROM ({", ".join("n." + c for c in _SNAPSHOT_COLUMNS.split(", "))})
 ON CONFLICT (technology_id, computed_on) DO UPDATE SET
-    method = EXCLUDED.method, trend_status = EXCLUDED.trend_status, momentum_score = EXCLUDED.momentum_score,
-    learning_priority_score = EXCLUDED.learning_priority_score, adoption_rate = EXCLUDED.adoption_rate,
-    significance_p_value = EXCLUDED.significance_p_value, details = EXCLUDED.details
+    {", ".join(c + " = EXCLUDED." + c for c in _SNAPSHOT_COLUMNS.split(", "))}
+WHERE ({", ".join("h." + c for c in _SNAPSHOT_COLUMNS.split(", "))})
+      IS DISTINCT FROM ({", ".join("EXCLUDED." + c for c in _SNAPSHOT_COLUMNS.split(", "))})
 """
 
 # The seed's calculate_trend_momentum(), set-based and with its name clash fixed: kept as method 'seed' for
@@ -273,17 +309,23 @@ WITH current AS (
     WHERE h.computed_on = CAST(:as_of AS date)
       {only:h.technology_id}
 ),
-before AS (  -- the last computation before this one
-    SELECT DISTINCT ON (h.technology_id) h.technology_id, h.trend_status, h.computed_on
-    FROM technology_score_history h JOIN current c USING (technology_id)
-    WHERE h.computed_on < CAST(:as_of AS date)
-    ORDER BY h.technology_id, h.computed_on DESC
+before AS (  -- the last computation before this one (a primary-key probe per technology)
+    SELECT c.technology_id, b.trend_status, b.computed_on
+    FROM current c
+    CROSS JOIN LATERAL (
+        SELECT h.trend_status, h.computed_on FROM technology_score_history h
+        WHERE h.technology_id = c.technology_id AND h.computed_on < CAST(:as_of AS date)
+        ORDER BY h.computed_on DESC LIMIT 1
+    ) b
 ),
 month_ago AS (  -- the computation nearest to 30 days earlier, for momentum spikes
-    SELECT DISTINCT ON (h.technology_id) h.technology_id, h.momentum_score
-    FROM technology_score_history h JOIN current c USING (technology_id)
-    WHERE h.computed_on <= CAST(:as_of AS date) - 30
-    ORDER BY h.technology_id, h.computed_on DESC
+    SELECT c.technology_id, m.momentum_score
+    FROM current c
+    CROSS JOIN LATERAL (
+        SELECT h.momentum_score FROM technology_score_history h
+        WHERE h.technology_id = c.technology_id AND h.computed_on <= CAST(:as_of AS date) - 30
+        ORDER BY h.computed_on DESC LIMIT 1
+    ) m
 ),
 changes AS (
     SELECT c.technology_id,

@@ -169,6 +169,28 @@ class Observation(Base):
     collected_at: Mapped[datetime] = created_at()
 
 
+class SignalMonth(Base):
+    """One month of one metric of one technology, rolled up from its observations (migration 0010).
+
+    ``total`` adds the month's values up (flows: downloads, questions), ``last`` is its latest value (levels:
+    stars). Kept by statement-level triggers on ``observations``: never written by the application.
+    """
+
+    __tablename__ = "signal_months"
+    __table_args__ = (
+        CheckConstraint("month = date_trunc('month', month)::date", name="month_starts_on_first"),
+    )
+
+    technology_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("technologies.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(48), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    total: Mapped[float] = mapped_column(Float, nullable=False)
+    last: Mapped[float] = mapped_column(Float, nullable=False)
+
+
 class TechnologyScoreSnapshot(Base):
     """A technology's scores as computed on one day: what 'moved since last month' and hysteresis read."""
 
