@@ -195,7 +195,9 @@ class ContentEmbedding(Base):
     """A content item's vector under one model, so two models can coexist while content is re-embedded.
 
     The column has no fixed dimension; each model gets its own partial HNSW index over
-    ``embedding::vector(<dims>)``, which also rejects vectors of the wrong size.
+    ``embedding::vector(<dims>)``, which also rejects vectors of the wrong size, and one more per ecosystem
+    over its items' vectors (``hnsw_index_ddls``). ``ecosystem_tags`` copies the item's, for those indexes'
+    predicates: triggers keep it equal to ``exploration_content.ecosystem_tags`` (migration 0008).
     """
 
     __tablename__ = "content_embeddings"
@@ -212,16 +214,47 @@ class ContentEmbedding(Base):
     embedding: Mapped[Any] = mapped_column(Vector(), nullable=False)
     text_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     embedded_at: Mapped[datetime] = created_at()
-
-
-def hnsw_index_ddl(model_id: uuid.UUID, dimensions: int) -> str:
-    """DDL of the HNSW cosine index serving one model's vectors (created by the embedding job)."""
-    suffix = model_id.hex[:12]
-    return (
-        f"CREATE INDEX IF NOT EXISTS ix_content_embeddings_hnsw_{suffix} ON content_embeddings "
-        f"USING hnsw ((embedding::vector({int(dimensions)})) vector_cosine_ops) "
-        f"WHERE model_id = '{model_id}'"
+    # Written by the triggers only: whatever a statement sets here is replaced by the item's own tags.
+    ecosystem_tags: Mapped[list[TechEcosystem]] = mapped_column(
+        ARRAY(TECH_ECOSYSTEM), nullable=False, server_default="{}"
     )
+
+
+# An ecosystem's items are a few tight clusters, and a query is often far from all of them: with pgvector's
+# defaults (m 16, ef_construction 64) such queries found 0.69 of their exact 10 nearest at ef_search 200
+# (bench/search_bench.py, web_frontend, 100,000 items), with these 0.975; the indexes are small, so cheap.
+ECOSYSTEM_HNSW_OPTIONS = "m = 32, ef_construction = 200"
+
+
+def hnsw_index_name(model_id: uuid.UUID, ecosystem: TechEcosystem | None = None) -> str:
+    """Name of the HNSW index over one model's vectors, or over those of one ecosystem's items."""
+    suffix = f"_{TechEcosystem(ecosystem).value}" if ecosystem is not None else ""
+    return f"ix_content_embeddings_hnsw_{model_id.hex[:12]}{suffix}"
+
+
+def hnsw_index_ddl(model_id: uuid.UUID, dimensions: int, ecosystem: TechEcosystem | None = None) -> str:
+    """DDL of the HNSW cosine index over one model's vectors or, with ``ecosystem``, over the vectors of that
+    ecosystem's items: an ecosystem-filtered search walks that small graph instead of filtering the big one.
+    Its predicate is the filter as ``ContentFilters.vector_clause`` writes it, so PostgreSQL matches them."""
+    where, options = f"model_id = '{model_id}'", ""
+    if ecosystem is not None:
+        where += f" AND {ecosystem_condition('ecosystem_tags', ecosystem)}"
+        options = f" WITH ({ECOSYSTEM_HNSW_OPTIONS})"
+    return (
+        f"CREATE INDEX IF NOT EXISTS {hnsw_index_name(model_id, ecosystem)} ON content_embeddings "
+        f"USING hnsw ((embedding::vector({int(dimensions)})) vector_cosine_ops){options} WHERE {where}"
+    )
+
+
+def hnsw_index_ddls(model_id: uuid.UUID, dimensions: int) -> list[str]:
+    """DDL of every HNSW index serving one model: all its vectors, then one per ecosystem."""
+    ecosystems: list[TechEcosystem | None] = [None, *TechEcosystem]
+    return [hnsw_index_ddl(model_id, dimensions, ecosystem) for ecosystem in ecosystems]
+
+
+def ecosystem_condition(column: str, ecosystem: TechEcosystem) -> str:
+    """SQL condition "``column`` (an ecosystem array) holds ``ecosystem``", the value as a constant."""
+    return f"{column} @> ARRAY['{TechEcosystem(ecosystem).value}'::tech_ecosystem]"
 
 
 class SectionCentroid(Base):

@@ -21,6 +21,7 @@ from pgvector.sqlalchemy import Vector
 from sqlalchemy import TextClause, bindparam, text
 
 from frontier.db.base import ExplorationDepth, TechEcosystem
+from frontier.discovery.models import ecosystem_condition
 
 SEARCH = """
 WITH settings AS MATERIALIZED (
@@ -32,11 +33,11 @@ WITH settings AS MATERIALIZED (
         SELECT id FROM technologies
         WHERE lower(name) = ANY(CAST(:names AS text[])) OR slug = ANY(CAST(:names AS text[]))
         UNION SELECT technology_id FROM technology_aliases WHERE alias = ANY(CAST(:names AS text[]))
-    ) AS named{few}
+    ) AS named
 ), nearest AS MATERIALIZED (
     SELECT e.content_id
     FROM content_embeddings e{filtered_join}
-    WHERE e.model_id = '{model}' AND (SELECT ef_search FROM settings) IS NOT NULL{not_few}{filters}
+    WHERE e.model_id = '{model}' AND (SELECT ef_search FROM settings) IS NOT NULL{vector_filters}{filters}
     ORDER BY {nearest_query}
     LIMIT {candidates}
 ), hits AS MATERIALIZED (
@@ -68,16 +69,11 @@ FROM ranked r JOIN exploration_content c ON c.content_id = r.content_id
 ORDER BY r.score DESC, c.content_id
 """
 
-# Filtered searches only. An ecosystem filter matching fewer items than the index scan's tuple budget is
-# searched exactly (reading those items costs less than the scan would); and when the index scan found fewer
-# than LIMIT items passing the filter within its budget (the query is far from all of them), the exact
-# nearest ones come from the filtered rows. Each item's vector is looked up by key (LATERAL with LIMIT keeps
-# PostgreSQL from hashing the whole vector table instead).
-_FEW = """
-), few AS MATERIALIZED (
-    SELECT count(*) < {max_scan_tuples} AS exact
-    FROM (SELECT 1 FROM exploration_content c WHERE true{filters} LIMIT {max_scan_tuples}) AS matching"""
-
+# Filtered searches only. An ecosystem filter is a condition on the vector row's own copy of the item's
+# ecosystems, which the ecosystem's partial HNSW index implies: the scan walks that ecosystem's graph and
+# reads no other item. When the scan found fewer than LIMIT items passing the other filters within its tuple
+# budget (the query is far from all of them), the exact nearest ones come from the filtered rows. Each item's
+# vector is looked up by key (LATERAL with LIMIT keeps PostgreSQL from hashing the whole vector table instead).
 _FALLBACK = """
     UNION
     (SELECT c.content_id
@@ -85,7 +81,7 @@ _FALLBACK = """
          SELECT e.embedding FROM content_embeddings e
          WHERE e.content_id = c.content_id AND e.model_id = '{model}' LIMIT 1
      ) AS e
-     WHERE ({few_exact}(SELECT count(*) FROM nearest) < {limit}){filters}
+     WHERE (SELECT count(*) FROM nearest) < {limit}{filters}
      ORDER BY ({vector} <=> CAST(:query AS vector({dims}))) + 0
      LIMIT {candidates})"""
 
@@ -143,19 +139,25 @@ class ContentFilters:
         return any(v is not None for v in (self.ecosystem, self.format, self.max_minutes, self.depth))
 
     def clause(self) -> str:
-        """The conditions on ``c`` (exploration_content), each starting with AND, values as constants."""
+        """All the conditions, on ``c`` (exploration_content), each starting with AND, values as constants."""
+        ecosystem = ecosystem_condition("c.ecosystem_tags", self.ecosystem) if self.ecosystem else ""
+        return _anded([ecosystem]) + self.content_clause()
+
+    def vector_clause(self) -> str:
+        """The ecosystem condition on ``e`` (content_embeddings), written as the ecosystem's partial HNSW
+        index's predicate (``hnsw_index_ddl``) so that PostgreSQL uses that index; "" without one."""
+        return _anded([ecosystem_condition("e.ecosystem_tags", self.ecosystem)] if self.ecosystem else [])
+
+    def content_clause(self) -> str:
+        """The other conditions, on ``c`` (exploration_content)."""
         parts = []
-        if self.ecosystem is not None:
-            parts.append(
-                f"c.ecosystem_tags @> ARRAY[{_quoted(TechEcosystem(self.ecosystem).value)}::tech_ecosystem]"
-            )
         if self.format is not None:
             parts.append(f"c.format = {_quoted(self.format)}")
         if self.max_minutes is not None:
             parts.append(f"c.estimated_time_minutes <= {int(self.max_minutes)}")
         if self.depth is not None:
             parts.append(f"c.depth = {_quoted(ExplorationDepth(self.depth).value)}::exploration_depth")
-        return "".join(f"\n      AND {part}" for part in parts)
+        return _anded(parts)
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,10 @@ class StatementShape:
 
 def _quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def _anded(parts: list[str]) -> str:
+    return "".join(f"\n      AND {part}" for part in parts if part)
 
 
 def search_statement(
@@ -202,7 +208,6 @@ def search_statement(
     }
     counts = {"limit": int(shape.limit), "candidates": int(shape.candidates)}
     conditions = filters.clause()
-    counted = filters.ecosystem is not None  # the ecosystem's GIN index counts its items cheaply
     joins = _JOINS.format(model=model)
     features = _FEATURES.format(vector=vector, text_rank=_TEXT_RANK if shape.full_text_weight else "")
     feedback_rows = _FEEDBACK_ROWS.format(
@@ -215,7 +220,7 @@ def search_statement(
     sql = SEARCH.format(
         model=model,
         dims=size,
-        filters=conditions,
+        filters=filters.content_clause(),
         ef_search=int(shape.ef_search),
         iterative_scan="relaxed_order" if filters.any else "off",
         max_scan_tuples=int(shape.max_scan_tuples),
@@ -223,18 +228,12 @@ def search_statement(
         feedback_margin=float(shape.feedback_margin),
         **counts,
         words=", to_tsquery('english', :lexemes) AS words" if shape.full_text_weight else "",
-        filtered_join=" JOIN exploration_content c ON c.content_id = e.content_id" if filters.any else "",
+        filtered_join=" JOIN exploration_content c ON c.content_id = e.content_id"
+        if filters.content_clause()
+        else "",
         nearest_query=nearest.format(vector, query),
-        few=_FEW.format(filters=conditions, max_scan_tuples=int(shape.max_scan_tuples)) if counted else "",
-        not_few=" AND NOT (SELECT exact FROM few)" if counted else "",
-        fallback=_FALLBACK.format(
-            model=model,
-            filters=conditions,
-            vector=vector,
-            dims=size,
-            few_exact="(SELECT exact FROM few) OR " if counted else "",
-            **counts,
-        )
+        vector_filters=filters.vector_clause(),
+        fallback=_FALLBACK.format(model=model, filters=conditions, vector=vector, dims=size, **counts)
         if filters.any
         else "",
         features=features,

@@ -182,8 +182,8 @@ def test_an_ecosystem_filter_keeps_only_that_ecosystem(session: Session) -> None
     assert all("web_frontend" in result.tags for result in results)
 
 
-def test_a_rare_ecosystem_is_searched_exactly_and_fills_the_page(session: Session) -> None:
-    # No blockchain item is near a Python query: the index scan would read its whole budget for nothing.
+def test_a_rare_ecosystem_far_from_the_query_fills_the_page(session: Session) -> None:
+    # No blockchain item is near a Python query: filtering the whole index would find none within its budget.
     results = search(session, "python for data science", limit=5, ecosystem="blockchain")
 
     assert len(results) == 5

@@ -20,6 +20,7 @@ from sqlalchemy import ARRAY, any_, exists, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.orm import Session
 
+from frontier.db.base import TechEcosystem
 from frontier.discovery.embeddings.backend import (
     DEFAULT_BACKEND,
     EmbeddingBackend,
@@ -33,7 +34,8 @@ from frontier.discovery.models import (
     ContentEmbedding,
     ExplorationContent,
     ExplorationEmbeddingModel,
-    hnsw_index_ddl,
+    hnsw_index_ddls,
+    hnsw_index_name,
 )
 
 log = logging.getLogger(__name__)
@@ -219,8 +221,16 @@ def _store(session: Session, model_id: uuid.UUID, items: Sequence[PendingItem], 
 
 
 def ensure_index(session: Session, model_id: uuid.UUID, dimensions: int) -> None:
-    """Create the model's partial HNSW cosine index if it does not exist yet."""
-    session.execute(text(hnsw_index_ddl(model_id, dimensions)))
+    """Create the model's partial HNSW cosine indexes (all its vectors; each ecosystem's) that don't exist."""
+    for ddl in hnsw_index_ddls(model_id, dimensions):
+        session.execute(text(ddl))
+
+
+def drop_indexes(session: Session, model_id: uuid.UUID) -> None:
+    """Drop every HNSW index of the model, before writing many of its vectors at once (building an index
+    afterwards is far faster than inserting each vector into it); ``ensure_index`` builds them again."""
+    for ecosystem in (None, *TechEcosystem):
+        session.execute(text(f"DROP INDEX IF EXISTS {hnsw_index_name(model_id, ecosystem)}"))
 
 
 def missing_count(session: Session, model_id: uuid.UUID) -> int:
