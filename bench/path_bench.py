@@ -7,8 +7,10 @@ depth, format and minutes (title and external key get a ``[copy n]`` suffix), it
 import's rule (ceil(minutes / 25) near-equal parts) and its vector is the source's real vector plus Gaussian
 noise (sigma ``BENCH_NOISE`` per component), renormalised. ``trend_alignment`` (which the seed's scoring reads)
 is the rounded momentum of the item's main technology (5 without one), ``innovation_potential`` 1 + a hash of
-the external key mod 10. ``BENCH_USERS`` users get varied profiles (focus areas, learning styles, level, risk
-tolerance) and 0-30 completed units each, taken from the start of items mostly in their focus areas.
+the external key mod 10. Copies and units are plain INSERTs, so migration 0009's triggers file them into the
+path classes (``path_item_classes``, ``path_classes``) as an import's writes would be. ``BENCH_USERS`` users get
+varied profiles (focus areas, learning styles, level, risk tolerance) and 0-30 completed units each, taken
+from the start of items mostly in their focus areas.
 
 The seed's ``generate_personalized_exploration_path`` runs with only its fatal type error fixed (its integer
 personalization_score cast to numeric), on the same rows. For every user and budget (25 and 120 minutes) both

@@ -190,8 +190,9 @@ chosen AS (
 # first unit, among the items the person has not touched, the best :cap + 2 items (partial score, then
 # content id) of each of the best 3 * N(m) + 4 groups (best partial score; an item without technology is a
 # group of one), and every other item of a class of at most ``WHOLE_CLASS`` items that one of those is in when
-# its group is among the best N(m). The plan is optimal over the pool: no feasible set of pool units is worth more by the planner's objective (the
-# solver is exact, and the exchange argument only removes units some optimal plan of the pool does without).
+# its group is among the best N(m). The plan is optimal over the pool: no feasible set of pool units is worth
+# more by the planner's objective (the solver is exact, and the exchange argument only removes units some
+# optimal plan of the pool does without).
 # Units outside the pool are not considered, so the plan is not certified optimal over the catalogue: an item
 # left out whose partial score is less than 1.5 (the most similarity adds) below a pool item's can score higher.
 # Why the pool costs a few hundred rows, not the catalogue: the partial score of an item depends on the person
@@ -205,8 +206,8 @@ _CLASS_KEY = ("technology_key", "first_minutes", "exploration_mode", "depth_rank
 _CLASS_PARTIAL = _partial(
     "k.ecosystem_tags", "k.exploration_mode = ANY(CAST(pr.style AS text[]))", "k.depth_rank"
 )
-# The best class of each of the best N(m) groups is read whole up to this many items: its items tie on the
-# partial score, so which of them make the pool would otherwise be up to their ids, not their similarity.
+# A class read for one of the best N(m) groups is read whole when it holds at most this many items: they tie
+# on the partial score, so which of them make the pool would otherwise be up to their ids, not their similarity.
 WHOLE_CLASS = 32
 # N(m) and 3 * N(m) + 4 groups of length m (``{m}``), s being ``shortest``
 _PLAN_GROUPS = "((:max_minutes - {m}) / (SELECT minutes FROM shortest) + 2)"
