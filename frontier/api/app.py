@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -10,6 +13,7 @@ from frontier.accounts import admin as accounts_admin
 from frontier.accounts import endpoints as accounts_endpoints
 from frontier.api import health, middleware, observability, problems
 from frontier.cache import make_cache
+from frontier.cache.notify import InvalidationListener
 from frontier.clock import Clock, SystemClock
 from frontier.config import Settings, get_settings
 from frontier.db.session import Database
@@ -40,6 +44,18 @@ ROUTERS = (
 )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, listen for writers' announcements (``frontier.cache.notify``) and drop stale results."""
+    listener = InvalidationListener(app.state.database.engine, app.state.cache)
+    listener.start()
+    app.state.cache_listener = listener
+    try:
+        yield
+    finally:
+        listener.stop()
+
+
 def create_app(
     database: Database,
     settings: Settings | None = None,
@@ -54,6 +70,7 @@ def create_app(
         description="Technology trends, discovery and exploration planning for people who learn by exploring.",  # noqa: E501
         docs_url="/docs",
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.database = database
     app.state.settings = settings

@@ -60,6 +60,7 @@ from sqlalchemy import ARRAY, Table, Text, any_, func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from frontier.cache.notify import announce
 from frontier.db.base import ExplorationDepth, LearningMode, TechEcosystem
 from frontier.discovery.models import ExplorationContent
 from frontier.ingest.connectors.base import FeedEntry
@@ -383,6 +384,7 @@ def _upsert(session: Session, rows: list[dict[str, Any]], report: ImportReport) 
         or stored[row.external_key][minutes_index] != row.estimated_time_minutes
     }
     report.units_written = _write_units(session, rebuild)
+    announce(session, "content")  # cached searches and paths drop what they built from the old rows
 
 
 # The units of many items in two statements: the same even split as split_units (a test checks they agree).

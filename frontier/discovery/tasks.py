@@ -14,6 +14,7 @@ import uuid
 import procrastinate
 from sqlalchemy import select
 
+from frontier.cache.notify import announce
 from frontier.db.session import Database
 from frontier.discovery.embeddings import (
     DEFAULT_BACKEND,
@@ -75,7 +76,10 @@ def _embed_in_chunks(database: Database, backend: EmbeddingBackend, model_id: uu
     total = 0
     for start in range(0, len(pending), chunk):
         with database.session() as session:
-            total += embed_items(session, backend, model_id, pending[start : start + chunk])
+            embedded = embed_items(session, backend, model_id, pending[start : start + chunk])
+            if embedded:
+                announce(session, "content")  # searches over the old vectors are dropped as this commits
+            total += embedded
     return total
 
 

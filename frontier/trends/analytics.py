@@ -18,6 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from frontier.cache.notify import announce
 from frontier.db.system_logs import record
 from frontier.errors import ConfigurationError
 from frontier.trends import analytics_sql as sql
@@ -120,6 +121,8 @@ def compute_scores(
 
     if method == "seed":
         written = run(sql.SEED_MOMENTUM)
+        if written:
+            announce(session, "trends")
         return ComputeReport(as_of, method, incremental, written, written, 0)
     run(sql.SIGNAL_FEATURES)
     session.execute(text("ANALYZE signal_features"))  # row counts for the plans below (1 ms for 1,000 rows)
@@ -133,6 +136,8 @@ def compute_scores(
     notified = run(sql.ALERTS)
     for temp in ("tech_scores", "first_seen", "signal_stats", "signal_features"):
         session.execute(text(f"DROP TABLE IF EXISTS {temp}"))  # a second computation in one transaction
+    if written or notified:
+        announce(session, "trends")  # cached paths ranked by the old momentum are dropped as this commits
     record(
         session,
         "trend_calculation",
