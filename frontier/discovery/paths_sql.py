@@ -195,6 +195,8 @@ chosen AS (
 # optimal plan of the pool does without).
 # Units outside the pool are not considered, so the plan is not certified optimal over the catalogue: an item
 # left out whose partial score is less than 1.5 (the most similarity adds) below a pool item's can score higher.
+# Measured on bench.path_bench's 100k items (20 users x 25 and 120 minutes, against the optimum over every
+# item's exact score): 0.03% below it on average, 1.2% at worst (a 25-minute plan of one unit).
 # Why the pool costs a few hundred rows, not the catalogue: the partial score of an item depends on the person
 # only through its class (``path_classes``: technology, first-unit length, mode, depth, ecosystems; kept by
 # triggers, migration 0009): within a class every item has the same partial score. So the classes are ranked
