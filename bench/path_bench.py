@@ -45,7 +45,7 @@ from bench.common import bench_database, report
 from frontier.db import registry
 from frontier.demo.loader import load_demo
 from frontier.discovery.content import UNIT_MINUTES
-from frontier.discovery.embeddings import active_model, embedding_text, text_sha256
+from frontier.discovery.embeddings import active_model, drop_indexes, embedding_text, text_sha256
 from frontier.discovery.paths import OPTIONS, plan_exploration, score_content
 from frontier.discovery.planner import Candidate, objective, trim_to_constraints
 from frontier.trends.analytics import compute_scores
@@ -249,8 +249,9 @@ def add_vectors(engine: Engine) -> float:
         if model is None:
             raise RuntimeError("the demo load left no active embedding model")
         model_id = model.model_id
-        # The HNSW index would be rebuilt row by row for 100k inserts; exploration paths never use it.
-        session.execute(text(f"DROP INDEX IF EXISTS ix_content_embeddings_hnsw_{model_id.hex[:12]}"))
+        # The HNSW indexes (the model's and each ecosystem's) would be rebuilt row by row for 100k inserts;
+        # exploration paths never use them.
+        drop_indexes(session, model_id)
         sources = session.execute(
             text(
                 "SELECT content_id, CAST(embedding AS real[]) FROM content_embeddings WHERE model_id = :m "

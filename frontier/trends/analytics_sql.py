@@ -220,8 +220,7 @@ SELECT n.id, n.name, n.ecosystem, n.first_detected_date,
        n.learning_priority_score, n.adoption_rate, n.significance_p_value,
        CAST(:as_of AS date), CAST(:as_of AS date), now()
 FROM new n
--- a probe per row through the primary key whatever the statistics say (LIMIT keeps the subquery a lateral)
-LEFT JOIN LATERAL (SELECT * FROM technology_trends x WHERE x.trend_id = n.id LIMIT 1) old ON true
+{{old:technology_trends|old.trend_id = n.id}}
 WHERE old.trend_id IS NULL
    OR (old.trend_status, old.github_stars, old.stackoverflow_questions, old.job_postings_count, old.momentum_score,
        old.learning_priority_score, old.adoption_rate, old.significance_p_value)
@@ -263,10 +262,7 @@ WITH new AS (
 INSERT INTO technology_score_history AS h (technology_id, computed_on, {_SNAPSHOT_COLUMNS})
 SELECT n.technology_id, CAST(:as_of AS date), {", ".join("n." + c for c in _SNAPSHOT_COLUMNS.split(", "))}
 FROM new n
-LEFT JOIN LATERAL (  -- a primary-key probe per row (the day's rows may not be in the statistics yet)
-    SELECT * FROM technology_score_history x
-    WHERE x.technology_id = n.technology_id AND x.computed_on = CAST(:as_of AS date) LIMIT 1
-) old ON true
+{{old:technology_score_history|old.technology_id = n.technology_id AND old.computed_on = CAST(:as_of AS date)}}
 WHERE old.technology_id IS NULL
    OR ({", ".join("old." + c for c in _SNAPSHOT_COLUMNS.split(", "))})
       IS DISTINCT FROM ({", ".join("n." + c for c in _SNAPSHOT_COLUMNS.split(", "))})
@@ -357,10 +353,21 @@ ON CONFLICT (user_id, dedupe_key) DO NOTHING
 
 
 _ONLY = re.compile(r"\{only:([a-z_.]+)\}")
+_OLD = re.compile(r"\{old:([a-z_]+)\|([^}]+)\}")
 
 
 def statement(template: str, incremental: bool) -> str:
     """The statement, restricted to ``:only``'s technologies when incremental (a literal condition, not
-    ``:only IS NULL OR ...``, so the planner can use the technology indexes)."""
+    ``:only IS NULL OR ...``, so the planner can use the technology indexes).
+
+    ``{old:TABLE|CONDITION}`` is the stored row a new one replaces, as ``old``: a hash join over the table
+    in a full computation; in an incremental one a probe per row through the primary key whatever the
+    statistics say (the LIMIT keeps the subquery a lateral one), since a few rows are read out of many.
+    """
     condition = r"AND \1 = ANY(CAST(:only AS uuid[]))" if incremental else ""
-    return _ONLY.sub(condition, template)
+    old = (
+        r"LEFT JOIN LATERAL (SELECT * FROM \1 old WHERE \2 LIMIT 1) old ON true"
+        if incremental
+        else r"LEFT JOIN \1 old ON \2"
+    )
+    return _OLD.sub(old, _ONLY.sub(condition, template))
