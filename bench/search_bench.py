@@ -144,7 +144,9 @@ def measure(engine: Engine, label: str, queries: Sequence[Query], target: str) -
     with Session(engine) as session:
         model = serving_model(session)
     found = recall(engine, model, queries)
-    chosen = max(DEFAULT_RANKING.ef_search, DEFAULT_RANKING.candidates)
+    filtered = any(ecosystem for _, _, ecosystem in queries)
+    ef = DEFAULT_RANKING.ecosystem_ef_search if filtered else DEFAULT_RANKING.ef_search
+    chosen = max(ef, DEFAULT_RANKING.candidates)
     print(
         f"  {label}: {len(queries)} queries; HNSW recall@10 vs exact: "
         + ", ".join(f"ef_search {ef} {r:.3f}" for ef, r in found.items())

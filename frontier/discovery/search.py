@@ -87,6 +87,8 @@ class Ranking:
 
     candidates: int = 100  # nearest items per index scan; with 50, items of a named technology were missed
     ef_search: int = 200  # HNSW candidate list (bench/search_bench.py: recall@10 0.92 at 100, 0.98 at 200)
+    # on an ecosystem's own, smaller graph (bench/search_bench.py, 100,000 items: recall@10 0.993 at both)
+    ecosystem_ef_search: int = 100
     max_scan_tuples: int = 1000  # filtered searches: index tuples read before falling back to exact
     section: float = 1.5
     technology: float = 0.6
@@ -224,11 +226,12 @@ def rank(
     ranking: Ranking = DEFAULT_RANKING,
 ) -> SearchOutcome:
     """Steps 3-5 of the module docstring for an embedded query, in one statement."""
+    ef_search = ranking.ef_search if filters.ecosystem is None else ranking.ecosystem_ef_search
     shape = StatementShape(
         limit=limit,
         candidates=ranking.candidates,
         feedback_items=ranking.feedback_items,
-        ef_search=max(ranking.ef_search, ranking.candidates),
+        ef_search=max(ef_search, ranking.candidates),
         max_scan_tuples=ranking.max_scan_tuples,
         section_weight=ranking.section,
         technology_weight=ranking.technology,
