@@ -10,7 +10,6 @@ import hashlib
 import ipaddress
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,13 +25,12 @@ from sqlalchemy.exc import OperationalError
 
 from frontier.accounts.models import RateLimitCounter
 from frontier.config import Settings
+from frontier.outage import BackendOutage, first_line
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 _MAX_NAME_LENGTH = 100  # the PostgreSQL key is "<name>:<32 hex>" in a varchar(200)
-_OUTAGE_LOG_INTERVAL = 60.0  # seconds between repeated "limiter unavailable" warnings
-OUTAGE_PAUSE_SECONDS = 5.0  # after a backend failure, requests pass unchecked this long before a retry
 
 
 @dataclass(frozen=True)
@@ -108,47 +106,27 @@ def _decide(limit: Limit, count: int, seconds_left: float) -> Decision:
     return Decision(allowed=False, remaining=0, retry_after=max(1, math.ceil(seconds_left)))
 
 
-class _Outage:
+class _Outage(BackendOutage):
     """Failing open: after a failure the backend is left alone for OUTAGE_PAUSE_SECONDS, so that a down server
     does not add its timeouts to every request, and the warning repeats at most once a minute."""
 
-    def __init__(self, backend: str, clock: Clock) -> None:
-        self._backend = backend
-        self._clock = clock
-        self._retry_at = -math.inf
-        self._next_warning = -math.inf
-        self._suppressed = 0
-        self._lock = threading.Lock()
-
-    def ongoing(self) -> bool:
-        """True while the backend should not be contacted."""
-        return self._clock() < self._retry_at
-
     def skip(self, limit: Limit) -> Decision:
         """Let a request through unchecked during the pause."""
-        with self._lock:
-            self._suppressed += 1
+        self._count_unchecked()
         return Decision(allowed=True, remaining=limit.count, retry_after=0)
 
     def fail(self, limit: Limit, error: Exception) -> Decision:
         """Start a pause after ``error``, log it (throttled) and let the request through unchecked."""
-        now = self._clock()
-        with self._lock:
-            self._retry_at = now + OUTAGE_PAUSE_SECONDS
-            if now < self._next_warning:
-                self._suppressed += 1
-                return Decision(allowed=True, remaining=limit.count, retry_after=0)
-            suppressed, self._suppressed = self._suppressed, 0
-            self._next_warning = now + _OUTAGE_LOG_INTERVAL
-        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
-        log.warning(
-            "%s rate limiter unavailable, allowing requests unchecked (limit %s): %s: %s",
-            self._backend,
-            limit.name,
-            type(error).__name__,
-            detail[0] if detail else "",
-            extra={"unchecked_since_last_warning": suppressed},
-        )
+        suppressed = self._failed()
+        if suppressed is not None:
+            log.warning(
+                "%s rate limiter unavailable, allowing requests unchecked (limit %s): %s: %s",
+                self._backend,
+                limit.name,
+                type(error).__name__,
+                first_line(getattr(error, "orig", None) or error),
+                extra={"unchecked_since_last_warning": suppressed},
+            )
         return Decision(allowed=True, remaining=limit.count, retry_after=0)
 
 

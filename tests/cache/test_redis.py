@@ -11,8 +11,8 @@ import pytest
 import redis
 
 from frontier.cache import Cache, CacheClass, MemoryBackend, RedisBackend, make_cache, redis_client
-from frontier.cache.flight import OUTAGE_PAUSE_SECONDS
 from frontier.config import Settings
+from frontier.outage import OUTAGE_PAUSE_SECONDS
 from tests.cache.support import CountingLoader, FakeClock, Trend, closed_port
 
 TRENDS = CacheClass.TECH_TRENDS

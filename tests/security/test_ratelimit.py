@@ -20,8 +20,8 @@ from sqlalchemy import Engine, create_engine, text
 from frontier.accounts.models import RateLimitCounter
 from frontier.config import Settings
 from frontier.db.embedded import EmbeddedPostgres
+from frontier.outage import OUTAGE_PAUSE_SECONDS
 from frontier.security.ratelimit import (
-    OUTAGE_PAUSE_SECONDS,
     Decision,
     Limit,
     PostgresRateLimiter,
