@@ -1,7 +1,6 @@
 """``frontier trends backtest|forecast`` on a CSV: the JSON shapes promised, exit 2 on bad input, determinism.
 
-The sub-app is invoked directly (``frontier.cli.trends_forecast.app``); the main command mounts it as
-``frontier trends``.
+Run through the main command, as a user types it.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from frontier.cli.trends_forecast import app
+from frontier.cli.main import app
 from frontier.trends.forecasting import FORECASTERS, format_month, parse_month
 
 SAMPLE = Path(__file__).parent.parent / "data" / "forecast_sample.csv"
@@ -23,7 +22,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    return CliRunner().invoke(app, ["trends", *args], env={"COLUMNS": "200"})
 
 
 def error_lines(result: Result) -> list[str]:
@@ -129,11 +128,3 @@ def test_forecast_of_a_csv_too_short_to_backtest_uses_the_fallback_model(tmp_pat
     assert result.exit_code == 0, result.stderr
     (item,) = json.loads(result.stdout)
     assert [row["month"] for row in item["forecasts"]] == ["2024-05", "2024-06"]
-
-
-def test_forecast_without_input_points_to_the_database_job() -> None:
-    result = run("forecast", "--json")
-    assert result.exit_code == 2
-    assert error_lines(result) == [
-        "error: forecasting stored series needs the database job: see frontier trends forecast --help"
-    ]
