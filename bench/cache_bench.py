@@ -26,8 +26,8 @@ from pydantic import TypeAdapter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from bench.common import bench_database
-from bench.path_bench import add_users, add_vectors, load_demo_and_scores, percentile, replicate_items
+from bench.common import bench_database, percentile
+from bench.path_bench import add_users, add_vectors, load_demo_and_scores, replicate_items
 from frontier.cache import Cache, CacheClass, KeyPart, MemoryBackend, RedisBackend, redis_client
 from frontier.discovery.embeddings import active_model, ensure_index
 from frontier.discovery.paths import plan_exploration

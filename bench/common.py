@@ -5,10 +5,11 @@ from __future__ import annotations
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import Engine, create_engine, text
 
 from frontier.db import migrate
@@ -58,3 +59,8 @@ def report(label: str, ours: float, baseline: float, target: str) -> None:
         f"{label:<58} ours {ours * 1000:9.1f} ms  baseline {baseline * 1000:9.1f} ms  "
         f"speed-up x{ratio:7.2f}  (target: {target})"
     )
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The ``share`` quantile (0..1) by linear interpolation, as numpy's default."""
+    return float(np.percentile(np.asarray(values, dtype=float), share * 100))

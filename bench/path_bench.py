@@ -41,7 +41,7 @@ from pgvector.psycopg import register_vector
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from bench.common import bench_database, report
+from bench.common import bench_database, percentile, report
 from frontier.db import registry
 from frontier.demo.loader import load_demo
 from frontier.discovery.content import UNIT_MINUTES
@@ -209,11 +209,6 @@ class BenchData:
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """The ``share`` quantile (0..1) by linear interpolation, as numpy's default."""
-    return float(np.percentile(np.asarray(values, dtype=float), share * 100))
 
 
 def load_demo_and_scores(engine: Engine) -> int:

@@ -36,7 +36,7 @@ from pgvector.psycopg import register_vector
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from bench.common import bench_database, report
+from bench.common import bench_database, percentile, report
 from frontier.db.base import TechEcosystem
 from frontier.demo.loader import load_demo
 from frontier.discovery.embeddings import drop_indexes, normalise, refresh_section_centroids
@@ -133,11 +133,6 @@ def whole_search(
                     answers.append([r.id for r in outcome.results])
             session.rollback()
     return times, ranking_times, fastest, answers
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def measure(engine: Engine, label: str, queries: Sequence[Query], target: str) -> None:
