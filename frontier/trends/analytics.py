@@ -2,8 +2,8 @@
 alerts — a handful of set-based statements (``analytics_sql``), every one bound to an ``as_of`` date.
 
 A full computation normalises each signal's growth against every technology (median and MAD) and keeps those
-statistics; an incremental one (``only=`` the technologies that received observations) reuses them, so an
-hourly cycle touches only what changed.
+statistics; an incremental one (``since=`` the last cycle, or ``only=`` listed technologies) reuses them and
+runs as a single statement, so an hourly cycle costs what changed, not what is stored.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from frontier.cache.notify import announce
 from frontier.db.system_logs import record
 from frontier.errors import ConfigurationError
 from frontier.trends import analytics_sql as sql
-from frontier.trends.models import Observation, TrendMonitoringPipeline
+from frontier.trends.models import TrendMonitoringPipeline
 
 PIPELINE = "analytics"  # the trend_monitoring_pipeline row holding the analytics parameters
 DEFAULT_WEIGHTS = {"github": 0.35, "stackoverflow": 0.2, "packages": 0.2, "jobs": 0.25}
@@ -62,20 +62,18 @@ def pipeline_parameters(session: Session) -> TrendMonitoringPipeline:
     return row
 
 
-def technologies_changed_since(session: Session, since: datetime) -> list[uuid.UUID]:
-    """Technologies that received observations after ``since`` (for an incremental computation)."""
-    query = select(Observation.technology_id).where(Observation.collected_at > since).distinct()
-    return list(session.scalars(query))
-
-
 def _params(
-    pipeline: TrendMonitoringPipeline, as_of: date, only: Sequence[uuid.UUID] | None
+    pipeline: TrendMonitoringPipeline,
+    as_of: date,
+    only: Sequence[uuid.UUID] | None,
+    since: datetime | None,
 ) -> dict[str, Any]:
     weights = {**DEFAULT_WEIGHTS, **(pipeline.momentum_calculation_weights or {})}
     algorithm = pipeline.trend_detection_algorithm or {}
     return {
         "as_of": as_of,
         "only": list(only) if only is not None else None,
+        "since": since,
         "w_github": weights["github"],
         "w_stackoverflow": weights["stackoverflow"],
         "w_packages": weights["packages"],
@@ -86,56 +84,57 @@ def _params(
     }
 
 
-def _normalisation(
-    session: Session, pipeline: TrendMonitoringPipeline, params: dict[str, Any], full: bool
-) -> None:
-    if full:
-        session.execute(text(sql.STATS_FROM_FEATURES), params)
-        rows = session.execute(text("SELECT * FROM signal_stats")).mappings().all()
-        stats = [{**row, "level_cuts": list(row["level_cuts"])} for row in rows]
-        pipeline.trend_detection_algorithm = {
-            **(pipeline.trend_detection_algorithm or {}),
-            "normalisation": stats,
-            "normalised_on": str(params["as_of"]),
-        }
-        return
+def _stored_normalisation(pipeline: TrendMonitoringPipeline) -> str:
+    """The last full computation's statistics, as JSON for an incremental one."""
     stored = (pipeline.trend_detection_algorithm or {}).get("normalisation")
     if not stored:
         raise ConfigurationError(
             "an incremental computation needs a full one first: run 'frontier trends compute'"
         )
-    session.execute(text(sql.STATS_FROM_JSON), {"stats": json.dumps(stored)})
+    return json.dumps(stored)
+
+
+def _keep_normalisation(session: Session, pipeline: TrendMonitoringPipeline, as_of: date) -> None:
+    """Store this full computation's statistics for the incremental ones that follow."""
+    rows = session.execute(text("SELECT * FROM signal_stats")).mappings().all()
+    stats = [{**row, "level_cuts": list(row["level_cuts"])} for row in rows]
+    pipeline.trend_detection_algorithm = {
+        **(pipeline.trend_detection_algorithm or {}),
+        "normalisation": stats,
+        "normalised_on": str(as_of),
+    }
 
 
 def compute_scores(
-    session: Session, as_of: date, *, method: Method = "default", only: Sequence[uuid.UUID] | None = None
+    session: Session,
+    as_of: date,
+    *,
+    method: Method = "default",
+    only: Sequence[uuid.UUID] | None = None,
+    since: datetime | None = None,
 ) -> ComputeReport:
-    """Compute every technology's scores as of ``as_of`` (or only ``only``'s) in the session's transaction."""
+    """Compute every technology's scores as of ``as_of`` in the session's transaction — or, incrementally,
+    only those of ``only``, or of the technologies whose observations of a complete month arrived after
+    ``since`` (the hourly cycle: it finds what changed itself)."""
+    if only is not None and since is not None:
+        raise ValueError("give the technologies to rescore or the time since which to look, not both")
     pipeline = pipeline_parameters(session)
-    params = _params(pipeline, as_of, only)
-    incremental = only is not None
-
-    def run(template: str) -> int:
-        result = session.execute(text(sql.statement(template, incremental)), params)
-        return int(getattr(result, "rowcount", 0) or 0)
+    params = _params(pipeline, as_of, only, since)
+    changed = sql.CHANGED_LISTED if only is not None else sql.CHANGED_ARRIVED if since is not None else None
+    incremental = changed is not None
 
     if method == "seed":
-        written = run(sql.SEED_MOMENTUM)
+        result = session.execute(text(sql.statement(sql.SEED_MOMENTUM, changed)), params)
+        written = int(getattr(result, "rowcount", 0) or 0)
         if written:
             announce(session, "trends")
         return ComputeReport(as_of, method, incremental, written, written, 0)
-    run(sql.SIGNAL_FEATURES)
-    session.execute(text("ANALYZE signal_features"))  # row counts for the plans below (1 ms for 1,000 rows)
-    _normalisation(session, pipeline, params, full=not incremental)
-    run(sql.FIRST_DETECTED)
-    run(sql.TECH_SCORES)
-    session.execute(text("ANALYZE tech_scores"))
-    scored = int(session.execute(text("SELECT count(*) FROM tech_scores")).scalar_one())
-    written = run(sql.UPSERT_TRENDS)
-    run(sql.SNAPSHOT)
-    notified = run(sql.ALERTS)
-    for temp in ("tech_scores", "first_seen", "signal_stats", "signal_features"):
-        session.execute(text(f"DROP TABLE IF EXISTS {temp}"))  # a second computation in one transaction
+    if changed is not None:
+        params["stats"] = _stored_normalisation(pipeline)
+        counts = session.execute(text(sql.incremental(changed)), params).one()
+        scored, written, notified = int(counts.scored), int(counts.written), int(counts.notified)
+    else:
+        scored, written, notified = _compute_all(session, pipeline, params)
     if written or notified:
         announce(session, "trends")  # cached paths ranked by the old momentum are dropped as this commits
     record(
@@ -144,9 +143,34 @@ def compute_scores(
         "trend scores computed",
         as_of=str(as_of),
         method=method,
-        incremental=only is not None,
+        incremental=incremental,
         scored=scored,
         rows_written=written,
         notifications=notified,
     )
-    return ComputeReport(as_of, method, only is not None, scored, written, notified)
+    return ComputeReport(as_of, method, incremental, scored, written, notified)
+
+
+def _compute_all(
+    session: Session, pipeline: TrendMonitoringPipeline, params: dict[str, Any]
+) -> tuple[int, int, int]:
+    """The full computation: a statement per step, each step's rows in an analysed temp table."""
+
+    def run(template: str) -> int:
+        result = session.execute(text(sql.statement(template, None)), params)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    for name, query in (("signal_features", sql.SIGNAL_FEATURES), ("signal_stats", sql.STATS_FROM_FEATURES)):
+        run(sql.temp_table(name, query))
+        session.execute(text(f"ANALYZE {name}"))  # row counts for the plans below
+    _keep_normalisation(session, pipeline, params["as_of"])
+    run(sql.temp_table("first_seen", sql.FIRST_DETECTED))
+    run(sql.temp_table("tech_scores", sql.TECH_SCORES))
+    session.execute(text("ANALYZE tech_scores"))
+    scored = int(session.execute(text("SELECT count(*) FROM tech_scores")).scalar_one())
+    written = run(sql.UPSERT_TRENDS)
+    run(sql.SNAPSHOT)
+    notified = run(sql.ALERTS)
+    for temp in ("tech_scores", "first_seen", "signal_stats", "signal_features"):
+        session.execute(text(f"DROP TABLE IF EXISTS {temp}"))  # a second computation in one transaction
+    return scored, written, notified

@@ -9,7 +9,7 @@ import procrastinate
 from frontier.errors import ConfigurationError
 from frontier.jobs import runtime
 from frontier.trends import forecast_store
-from frontier.trends.analytics import compute_scores, technologies_changed_since
+from frontier.trends.analytics import compute_scores
 
 blueprint = procrastinate.Blueprint()
 
@@ -26,14 +26,11 @@ def compute_trends(timestamp: int) -> None:
 @blueprint.periodic(cron="40 * * * *")
 @blueprint.task(name="compute_changed_trends", queue="analytics", queueing_lock="compute_trends")
 def compute_changed_trends(timestamp: int) -> None:
-    """Rescore only the technologies that received observations in the last hour."""
+    """Rescore only the technologies whose complete months received observations in the last hour."""
     at = datetime.fromtimestamp(timestamp, UTC)
     with runtime.database().session() as session:
-        changed = technologies_changed_since(session, at - timedelta(hours=1, minutes=5))
-        if not changed:
-            return
         try:
-            compute_scores(session, at.date(), only=changed)
+            compute_scores(session, at.date(), since=at - timedelta(hours=1, minutes=5))
         except ConfigurationError:  # no full computation yet to normalise against: do one now
             compute_scores(session, at.date())
 

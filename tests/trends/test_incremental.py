@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from frontier.db.session import Database
-from frontier.trends.analytics import compute_scores, technologies_changed_since
+from frontier.trends.analytics import compute_scores
 from tests.trends.test_analytics import AS_OF, add_technology, growth_series
 
 
@@ -82,9 +83,7 @@ def test_an_incremental_computation_scores_only_what_changed_exactly_as_the_full
 
         since = session.execute(text("SELECT clock_timestamp()")).scalar_one()
         observe(session, techs[0], "2029-12-31", 40_000.0)  # late data: the slowest one jumps in December
-        changed = technologies_changed_since(session, since)
-        assert changed == [techs[0]]
-        report = compute_scores(session, AS_OF, only=changed)
+        report = compute_scores(session, AS_OF, since=since)  # the hourly cycle finds what arrived itself
         after = scores_of(session, techs)
     assert (report.scored, report.rows_written) == (1, 1)
     assert after[techs[0]][0] > full[techs[0]][0]  # its momentum rose
@@ -98,16 +97,25 @@ def test_data_of_the_current_month_counts_once_the_month_is_complete(db: Databas
             add_technology(session, f"syn-cur-{k}", growth_series(500 * k, 0.005 * k))
         compute_scores(session, AS_OF)
         before = scores_of(session, [tech])[tech]
+        since = session.execute(text("SELECT clock_timestamp()")).scalar_one()
         observe(session, tech, "2030-01-05", 90_000.0)  # January 2030: not complete as of 2030-01-01
-        assert compute_scores(session, AS_OF, only=[tech]).rows_written == 0
+        assert (
+            compute_scores(session, AS_OF, since=since).scored == 0
+        )  # the hourly cycle doesn't even read it
+        assert compute_scores(session, AS_OF, only=[tech]).rows_written == 0  # asked for: read, nothing moved
         assert scores_of(session, [tech])[tech] == before
         compute_scores(session, date(2030, 2, 1), only=[tech])
         after = scores_of(session, [tech])[tech]
     assert after[0] > before[0]  # as of February, January is complete and its jump counts
 
 
-def test_changes_are_found_by_arrival_time(db: Database) -> None:
+def test_changes_are_found_by_arrival_time_within_the_window(db: Database) -> None:
     with db.session() as session:
-        tech = add_technology(session, "syn-arrival", [1.0, 2.0, 3.0])
-        assert tech in technologies_changed_since(session, datetime(2000, 1, 1, tzinfo=UTC))
-        assert technologies_changed_since(session, datetime(2100, 1, 1, tzinfo=UTC)) == []
+        tech = add_technology(session, "syn-arrival", growth_series(300, 0.02))
+        compute_scores(session, AS_OF)
+        assert compute_scores(session, AS_OF, since=datetime(2000, 1, 1, tzinfo=UTC)).scored == 1
+        assert compute_scores(session, AS_OF, since=datetime(2100, 1, 1, tzinfo=UTC)).scored == 0
+        # months older than the 24 the computation reads don't make a technology changed
+        assert compute_scores(session, date(2033, 1, 1), since=datetime(2000, 1, 1, tzinfo=UTC)).scored == 0
+        with pytest.raises(ValueError, match="not both"):
+            compute_scores(session, AS_OF, only=[tech], since=datetime(2000, 1, 1, tzinfo=UTC))
