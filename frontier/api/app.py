@@ -19,6 +19,7 @@ from frontier.config import Settings, get_settings
 from frontier.db.session import Database
 from frontier.discovery import endpoints as discovery_endpoints
 from frontier.discovery import search_endpoints
+from frontier.discovery.search_terms import VOCABULARIES
 from frontier.ingest import endpoints as ingest_endpoints
 from frontier.models import endpoints as models_endpoints
 from frontier.security.client import TrustedProxies
@@ -47,7 +48,7 @@ ROUTERS = (
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While serving, listen for writers' announcements (``frontier.cache.notify``) and drop stale results."""
-    listener = InvalidationListener(app.state.database.engine, app.state.cache)
+    listener = InvalidationListener(app.state.database.engine, app.state.cache, also=(VOCABULARIES,))
     listener.start()
     app.state.cache_listener = listener
     try:

@@ -7,6 +7,9 @@ notification on commit only (a rolled-back write announces nothing) to every pro
 process's ``InvalidationListener`` calls ``cache.invalidate_tags`` on its own cache. With Redis the bump
 lands in Redis once per API process: harmless, and no writer needs a cache of its own.
 
+The listener passes the same announcements to any other holder of results built from that data (``also``:
+search's query vocabularies, ``frontier.discovery.search_terms``).
+
 A listener that loses its connection drops every announced tag after reconnecting (it may have missed
 notifications meanwhile), then listens again.
 """
@@ -15,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 import psycopg
 from sqlalchemy import Engine, text
@@ -42,12 +46,26 @@ def _parse(payload: str) -> list[str]:
     return [tag for tag in payload.split(",") if tag in TAGS]
 
 
-class InvalidationListener:
-    """A daemon thread that LISTENs on ``CHANNEL`` and invalidates ``cache``'s tagged results."""
+class TagInvalidator(Protocol):
+    """Anything holding results built from announced data (a ``Cache``; search's query vocabularies)."""
 
-    def __init__(self, engine: Engine, cache: Cache, *, retry_seconds: float = 2.0) -> None:
+    def invalidate_tags(self, *tags: str) -> None: ...
+
+
+class InvalidationListener:
+    """A daemon thread that LISTENs on ``CHANNEL`` and invalidates ``cache``'s tagged results (and those of
+    the ``also`` holders)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        cache: Cache,
+        *,
+        retry_seconds: float = 2.0,
+        also: Sequence[TagInvalidator] = (),
+    ) -> None:
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._cache = cache
+        self._holders: tuple[TagInvalidator, ...] = (cache, *also)
         self._retry_seconds = retry_seconds
         self._stop = threading.Event()
         self._listening = threading.Event()
@@ -67,7 +85,8 @@ class InvalidationListener:
     def _invalidate(self, tags: Iterable[str]) -> None:
         tags = list(tags)
         if tags:
-            self._cache.invalidate_tags(*tags)
+            for holder in self._holders:
+                holder.invalidate_tags(*tags)
 
     def _run(self) -> None:
         first = True

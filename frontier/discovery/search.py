@@ -4,8 +4,9 @@ The pipeline, and what each part earns on the labelled queries (tests/discovery/
 a result counts when its section or technologies match the query's labels). All of it is one SQL statement
 after the query is read and embedded (``search_sql``):
 
-1. Read the query (``search_terms``): misspelled technology and section words are corrected with pg_trgm
-   ("pyhton" -> "python"), and the phrases that may name a technology are kept.
+1. Read the query (``search_terms``): misspelled technology and section words are corrected from a
+   vocabulary held in the process ("pyhton" -> "python"; no round trip unless a word would be corrected),
+   and the phrases that may name a technology are kept.
 2. Embed the corrected query once (items embed "section: title").
 3. The ``candidates`` nearest items on the active model's HNSW index, each scored
        cos(q, item) + 1.5 cos(q, centroid of the item's section) + 0.6 [item has a technology the query names]
