@@ -55,7 +55,7 @@ from frontier.db.base import ExplorationDepth, TechEcosystem
 from frontier.discovery.content import DEFAULT_FORMAT, TEXT_FORMATS
 from frontier.discovery.embeddings import EmbeddingBackend, Vectors, active_model, backend_for
 from frontier.discovery.models import ExplorationContent
-from frontier.discovery.search_sql import ContentFilters, StatementShape, search_statement
+from frontier.discovery.search_sql import ContentFilters, QueryVector, StatementShape, search_statement
 from frontier.discovery.search_terms import QueryTerms, clean_query, read_query
 from frontier.errors import FieldProblem, FrontierError, InvalidInput
 
@@ -243,7 +243,7 @@ def rank(
         exact=ranking.exact,
     )
     params = {
-        "query": vector,
+        "query": QueryVector(vector),
         "names": list(terms.names),
         **({"lexemes": _or_query(terms)} if ranking.full_text else {}),
     }
