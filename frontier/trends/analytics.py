@@ -131,8 +131,10 @@ def compute_scores(
         return ComputeReport(as_of, method, incremental, written, written, 0)
     if changed is not None:
         params["stats"] = _stored_normalisation(pipeline)
-        counts = session.execute(text(sql.incremental(changed)), params).one()
-        scored, written, notified = int(counts.scored), int(counts.written), int(counts.notified)
+        # most hours nothing that counts arrived: a cheap look first spares planning the whole computation
+        anything = session.execute(text(f"SELECT EXISTS ({changed})"), params).scalar_one()
+        counts = session.execute(text(sql.incremental(changed)), params).one() if anything else None
+        scored, written, notified = (int(counts[0]), int(counts[1]), int(counts[2])) if counts else (0, 0, 0)
     else:
         scored, written, notified = _compute_all(session, pipeline, params)
     if written or notified:

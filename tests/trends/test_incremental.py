@@ -10,6 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from frontier.db.session import Database
+from frontier.jobs import runtime
+from frontier.trends import tasks
 from frontier.trends.analytics import compute_scores
 from tests.trends.test_analytics import AS_OF, add_technology, growth_series
 
@@ -119,3 +121,47 @@ def test_changes_are_found_by_arrival_time_within_the_window(db: Database) -> No
         assert compute_scores(session, date(2033, 1, 1), since=datetime(2000, 1, 1, tzinfo=UTC)).scored == 0
         with pytest.raises(ValueError, match="not both"):
             compute_scores(session, AS_OF, only=[tech], since=datetime(2000, 1, 1, tzinfo=UTC))
+
+
+def test_the_hourly_task_rescores_what_arrived_within_the_hour(db: Database) -> None:
+    now = datetime.now(UTC)
+    complete = [(now.year * 12 + now.month - 1 - k) for k in range(24, 0, -1)]  # the last 24 complete months
+    window = [date(m // 12, m % 12 + 1, 1) for m in complete]
+    runtime.bind(db)
+    try:
+        with db.session() as session:
+            session.execute(
+                text("SELECT ensure_observation_partitions(:first, :last)"),
+                {"first": window[0], "last": date(now.year, now.month, 1)},
+            )
+            techs = []
+            for k, rate in enumerate((0.01, 0.03, -0.02, 0.0)):
+                tech = add_technology(session, f"syn-hourly-{k}", [])
+                session.execute(
+                    text(
+                        "INSERT INTO observations (technology_id, source, metric, granularity, period_start, value, "
+                        "collected_at) SELECT :t, 'github', 'stars', 'month', p, v, now() - interval '3 hours' "
+                        "FROM unnest(CAST(:p AS date[]), CAST(:v AS float8[])) AS x(p, v)"
+                    ),
+                    {"t": tech, "p": window, "v": growth_series(800, rate)},
+                )
+                techs.append(tech)
+        tasks.compute_trends(int(now.timestamp()))
+        with db.session() as session:
+            before = scores_of(session, techs)
+            observe(session, techs[2], str(window[-1]), 5_000.0)  # late data for the last complete month
+            observe(session, techs[3], str(date(now.year, now.month, 1)), 9_000.0)  # this month: not yet
+        tasks.compute_changed_trends(int(now.timestamp()))
+        with db.session() as session:
+            after = scores_of(session, techs)
+            logged = session.execute(
+                text(
+                    "SELECT metadata FROM system_logs WHERE log_type = 'trend_calculation' "
+                    "ORDER BY created_at DESC, log_id DESC LIMIT 1"
+                )
+            ).scalar_one()
+    finally:
+        runtime.unbind()
+    assert after[techs[2]][0] > before[techs[2]][0]  # its December jump counts
+    assert {t: after[t] for t in techs if t != techs[2]} == {t: before[t] for t in techs if t != techs[2]}
+    assert (logged["incremental"], logged["scored"], logged["rows_written"]) == (True, 1, 1)
