@@ -34,7 +34,14 @@ def load_with_progress() -> loader.LoadReport:
         with db.session() as session:
             report = loader.load_demo(session, progress=advance)
         bar.update(task, completed=loader.demo_size())  # unchanged rows are skipped, not counted
-        return report
+    with database() as db, db.session() as session, console.status("computing trend scores"):
+        scores = loader.score_demo_trends(session)
+    if scores is not None:
+        console.print(
+            f"trends: {scores.scored} technologies scored as of {scores.as_of}, "
+            "the day after the demo's data ends"
+        )
+    return report
 
 
 @app.command()

@@ -59,10 +59,22 @@ def compute(
     day = as_of.date() if as_of else datetime.now(UTC).date()
     with database() as db, db.session() as session, console.status(f"computing trend scores as of {day}"):
         report = analytics.compute_scores(session, day, method="seed" if method == "seed" else "default")
+        latest = analytics.latest_data_month(session) if report.scored == 0 else None
     console.print(
         f"{report.scored} technologies scored as of {report.as_of} ({report.method}); "
         f"{report.rows_written} changed, {report.notifications} alerts"
     )
+    if report.scored == 0 and method == "default":
+        err_console.print(
+            "nothing scores: a technology needs data in one of the 3 complete months before the day"
+            + (
+                f" and the latest data is for {latest:%Y-%m}: compute for a day within it with "
+                f"'--as-of {analytics.day_after_month(latest)}', "
+                "or fetch fresh data with 'frontier ingest run'"
+                if latest
+                else " and there is none: load the demo ('frontier demo load') or run 'frontier ingest run'"
+            )
+        )
 
 
 @app.command()

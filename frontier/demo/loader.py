@@ -24,6 +24,7 @@ from frontier.db.base import TechEcosystem
 from frontier.discovery.content import demo_item_count, import_demo_content
 from frontier.discovery.embeddings import build_embeddings
 from frontier.ingest.observations import ObservationRecord, upsert_observations
+from frontier.trends.analytics import ComputeReport, compute_scores, day_after_month, latest_data_month
 from frontier.trends.models import Technology, TechnologyAlias
 
 DATA = resources.files("frontier.demo") / "data"
@@ -163,6 +164,13 @@ def load_demo(session: Session, progress: Progress | None = None, *, embed: bool
         content=content.inserted + content.updated,
         embedded=embedded,
     )
+
+
+def score_demo_trends(session: Session) -> ComputeReport | None:
+    """Trend scores as of the day after the demo's series end (they stop before today, so a computation as
+    of today finds them stale): trends, alerts and exploration paths have scores. None without data."""
+    latest = latest_data_month(session)
+    return compute_scores(session, day_after_month(latest)) if latest else None
 
 
 def demo_size() -> int:

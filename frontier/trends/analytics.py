@@ -62,6 +62,17 @@ def pipeline_parameters(session: Session) -> TrendMonitoringPipeline:
     return row
 
 
+def latest_data_month(session: Session) -> date | None:
+    """The latest month any signal has data for (None without data): where a computation can stand."""
+    found = session.execute(text("SELECT max(month) FROM signal_months")).scalar_one()
+    return found if isinstance(found, date) else None
+
+
+def day_after_month(month: date) -> date:
+    """The first day of the month after ``month``: the ``as_of`` that counts ``month`` as complete."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 def _params(
     pipeline: TrendMonitoringPipeline,
     as_of: date,
