@@ -224,6 +224,10 @@ class ContentEmbedding(Base):
 # defaults (m 16, ef_construction 64) such queries found 0.69 of their exact 10 nearest at ef_search 200
 # (bench/search_bench.py, web_frontend, 100,000 items), with these 0.975; the indexes are small, so cheap.
 ECOSYSTEM_HNSW_OPTIONS = "m = 32, ef_construction = 200"
+# The model's index over all its vectors: with the defaults, recall@10 at ef_search 200 was 0.94-0.965 at
+# 100,000 items depending on the build (below the 0.95 target on some builds); a better-built graph gives
+# 0.97 at ef_search 100 and 0.98 at 200 (bench/search_bench.py; migration 0011), for twice the build time.
+MODEL_HNSW_OPTIONS = "m = 16, ef_construction = 200"
 
 
 def hnsw_index_name(model_id: uuid.UUID, ecosystem: TechEcosystem | None = None) -> str:
@@ -236,7 +240,7 @@ def hnsw_index_ddl(model_id: uuid.UUID, dimensions: int, ecosystem: TechEcosyste
     """DDL of the HNSW cosine index over one model's vectors or, with ``ecosystem``, over the vectors of that
     ecosystem's items: an ecosystem-filtered search walks that small graph instead of filtering the big one.
     Its predicate is the filter as ``ContentFilters.vector_clause`` writes it, so PostgreSQL matches them."""
-    where, options = f"model_id = '{model_id}'", ""
+    where, options = f"model_id = '{model_id}'", f" WITH ({MODEL_HNSW_OPTIONS})"
     if ecosystem is not None:
         where += f" AND {ecosystem_condition('ecosystem_tags', ecosystem)}"
         options = f" WITH ({ECOSYSTEM_HNSW_OPTIONS})"

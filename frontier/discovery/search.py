@@ -87,7 +87,9 @@ class Ranking:
     """How results are found and scored; the defaults are the ones measured best (module docstring)."""
 
     candidates: int = 100  # nearest items per index scan; with 50, items of a named technology were missed
-    ef_search: int = 200  # HNSW candidate list (bench/search_bench.py: recall@10 0.92 at 100, 0.98 at 200)
+    # HNSW candidate list: recall@10 0.97 at 100, 0.98 at 200 on the model's graph as migration 0011 builds it
+    # (bench/search_bench.py, 100,000 items; 0.91 / 0.955 with the default build); p95 ~2 ms lower at 100
+    ef_search: int = 100
     # on an ecosystem's own, smaller graph: at 100 the filtered p95 fell from 15 to 12 ms at 100,000 items,
     # but the demo's filtered results no longer always equal exact search's (test_search_filters.py)
     ecosystem_ef_search: int = 200
