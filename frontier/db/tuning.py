@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import psutil
 
@@ -380,9 +381,45 @@ def render(settings: list[Setting], ram_bytes: int, cores: int, connections: int
     return "\n".join(lines) + "\n"
 
 
-def detect_machine() -> tuple[int, int]:
-    """Return this machine's (RAM in bytes, CPU count).
+#: cgroup files holding a container's memory limit (v2, then v1); "max" or a huge number means none.
+_CGROUP_MEMORY_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+)
 
-    Both are the host's figures: a container's memory or CPU limits are not reflected.
-    """
-    return psutil.virtual_memory().total, os.cpu_count() or 1
+
+def detect_machine() -> tuple[int, int]:
+    """Return this machine's (RAM in bytes, CPU count): the host's RAM, or the container's memory limit
+    when lower; the CPUs this process may run on."""
+    ram = psutil.virtual_memory().total
+    for limit_file in _CGROUP_MEMORY_LIMITS:
+        try:
+            limit = limit_file.read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if limit.isdigit():
+            ram = min(ram, int(limit))
+        break
+    return ram, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+#: The embedded server shares its machine with the API and the worker: it is tuned as a server with this
+#: share of the machine's RAM, and only in the settings below (the rest keep PostgreSQL's defaults).
+EMBEDDED_RAM_SHARE = 0.5
+EMBEDDED_CONNECTIONS = 100
+EMBEDDED_SETTINGS = (
+    "shared_buffers",
+    "effective_cache_size",
+    "maintenance_work_mem",
+    "work_mem",
+    "random_page_cost",
+    "effective_io_concurrency",
+)
+
+
+def embedded_settings(ram_bytes: int, cores: int) -> dict[str, str]:
+    """The settings the embedded server runs with on a machine of this size (``recommend`` for its share)."""
+    share = max(MIN_RAM, int(ram_bytes * EMBEDDED_RAM_SHARE))
+    return {
+        s.name: s.value for s in recommend(share, cores, EMBEDDED_CONNECTIONS) if s.name in EMBEDDED_SETTINGS
+    }

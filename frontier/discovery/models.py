@@ -220,14 +220,14 @@ class ContentEmbedding(Base):
     )
 
 
-# An ecosystem's items are a few tight clusters, and a query is often far from all of them: with pgvector's
-# defaults (m 16, ef_construction 64) such queries found 0.69 of their exact 10 nearest at ef_search 200
-# (bench/search_bench.py, web_frontend, 100,000 items), with these 0.975; the indexes are small, so cheap.
-ECOSYSTEM_HNSW_OPTIONS = "m = 32, ef_construction = 200"
-# The model's index over all its vectors: with the defaults, recall@10 at ef_search 200 was 0.94-0.965 at
-# 100,000 items depending on the build (below the 0.95 target on some builds); a better-built graph gives
-# 0.97 at ef_search 100 and 0.98 at 200 (bench/search_bench.py; migration 0011), for twice the build time.
-MODEL_HNSW_OPTIONS = "m = 16, ef_construction = 200"
+# How the HNSW graphs are built (migration 0011). pgvector's defaults (m 16, ef_construction 64) gave
+# recall@10 0.94-0.965 at ef_search 200 at 100,000 items depending on the build (bench/search_bench.py),
+# under the 0.95 target on some builds, and 0.69 for ecosystem queries far from that ecosystem's clusters;
+# with ef_construction 200 the model's graph gives 0.97 at ef_search 100 and 0.98 at 200, an ecosystem's
+# 0.99 at 200. The ecosystems' graphs had m 32 before: twice the planner's cost estimate, so filtered searches
+# of a large ecosystem (40% of the items) filtered the model's graph instead of walking their own (p95 14 ms
+# against 9 ms).
+HNSW_OPTIONS = "m = 16, ef_construction = 200"
 
 
 def hnsw_index_name(model_id: uuid.UUID, ecosystem: TechEcosystem | None = None) -> str:
@@ -240,13 +240,13 @@ def hnsw_index_ddl(model_id: uuid.UUID, dimensions: int, ecosystem: TechEcosyste
     """DDL of the HNSW cosine index over one model's vectors or, with ``ecosystem``, over the vectors of that
     ecosystem's items: an ecosystem-filtered search walks that small graph instead of filtering the big one.
     Its predicate is the filter as ``ContentFilters.vector_clause`` writes it, so PostgreSQL matches them."""
-    where, options = f"model_id = '{model_id}'", f" WITH ({MODEL_HNSW_OPTIONS})"
+    where = f"model_id = '{model_id}'"
     if ecosystem is not None:
         where += f" AND {ecosystem_condition('ecosystem_tags', ecosystem)}"
-        options = f" WITH ({ECOSYSTEM_HNSW_OPTIONS})"
     return (
         f"CREATE INDEX IF NOT EXISTS {hnsw_index_name(model_id, ecosystem)} ON content_embeddings "
-        f"USING hnsw ((embedding::vector({int(dimensions)})) vector_cosine_ops){options} WHERE {where}"
+        f"USING hnsw ((embedding::vector({int(dimensions)})) vector_cosine_ops) WITH ({HNSW_OPTIONS}) "
+        f"WHERE {where}"
     )
 
 

@@ -13,6 +13,7 @@ import psutil
 import psycopg
 import pytest
 
+from frontier.db import tuning
 from frontier.db.embedded import DataDirVersionError, EmbeddedPostgres
 
 WRITER = textwrap.dedent(
@@ -145,3 +146,14 @@ def test_server_runs_in_utc_with_pg_stat_statements_and_no_tcp(pg_server: Embedd
     assert "pg_stat_statements" in settings["shared_preload_libraries"]
     assert settings["listen_addresses"] == ""
     assert settings["server_encoding"] == "UTF8"
+
+
+def test_server_is_sized_for_the_machine(pg_server: EmbeddedPostgres) -> None:
+    expected = tuning.embedded_settings(*tuning.detect_machine())
+    with psycopg.connect(pg_server.url().replace("+psycopg", "")) as conn:
+        shown = {name: str(conn.execute(f"SHOW {name}").fetchall()[0][0]) for name in expected}
+    sizes = ("shared_buffers", "effective_cache_size", "maintenance_work_mem", "work_mem")
+    assert {name: tuning.parse_size(shown[name]) for name in sizes} == {
+        name: tuning.parse_size(expected[name]) for name in sizes
+    }
+    assert (shown["random_page_cost"], shown["effective_io_concurrency"]) == ("1.1", "200")

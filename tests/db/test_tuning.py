@@ -1,16 +1,21 @@
 import re
 from dataclasses import FrozenInstanceError
+from pathlib import Path
 
 import pytest
 
+from frontier.db import tuning
 from frontier.db.tuning import (
+    EMBEDDED_SETTINGS,
     GB,
     KB,
     MB,
+    MIN_RAM,
     SORT_HASH_NODES_PER_QUERY,
     TB,
     Setting,
     detect_machine,
+    embedded_settings,
     format_size,
     parse_size,
     recommend,
@@ -231,3 +236,23 @@ def test_detect_machine_reports_positive_ram_and_cores() -> None:
 
     assert ram > 0
     assert cores >= 1
+
+
+def test_the_embedded_server_takes_half_the_machine_and_the_ssd_planner_costs() -> None:
+    settings = embedded_settings(16 * GB, 4)
+    assert settings["shared_buffers"] == "2GB" and settings["effective_cache_size"] == "6GB"
+    assert settings["random_page_cost"] == "1.1"
+    assert set(settings) == set(EMBEDDED_SETTINGS)
+    # a small machine still gets a working server (the formulas' floor), not a failure
+    assert parse_size(embedded_settings(300 * MB, 1)["shared_buffers"]) == MIN_RAM // 4
+
+
+def test_a_container_memory_limit_below_the_host_ram_is_the_machine_size(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    limit = tmp_path / "memory.max"
+    limit.write_text("2147483648\n", encoding="ascii")
+    monkeypatch.setattr(tuning, "_CGROUP_MEMORY_LIMITS", (limit,))
+    assert detect_machine()[0] == 2 * GB
+    limit.write_text("max\n", encoding="ascii")
+    assert detect_machine()[0] > 0
