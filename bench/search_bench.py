@@ -149,7 +149,7 @@ def measure(engine: Engine, label: str, queries: Sequence[Query], target: str) -
     print(
         f"  {label}: {len(queries)} queries; HNSW recall@10 vs exact: "
         + ", ".join(f"ef_search {ef} {r:.3f}" for ef, r in found.items())
-        + f" (search: ef_search {chosen}; target >= 0.95)"
+        + f" (search: ef_search {chosen}; target {'informative' if target == 'informative' else '>= 0.95'})"
     )
     ours, ours_ranking, ours_fastest, ours_ids = whole_search(engine, model, queries, DEFAULT_RANKING)
     exact, _, exact_fastest, exact_ids = whole_search(engine, model, queries, Ranking(exact=True))
