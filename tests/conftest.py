@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -167,3 +169,14 @@ def redis_url(request: pytest.FixtureRequest) -> str:
         client.flushdb()
     client.close()
     return url
+
+
+def use_test_database(monkeypatch: pytest.MonkeyPatch, cli_module: ModuleType, db: Database) -> Database:
+    """A CLI module works on the test's rolled-back database instead of starting the embedded server."""
+
+    @contextmanager
+    def test_database(*, check: bool = True) -> Iterator[Database]:
+        yield db
+
+    monkeypatch.setattr(cli_module, "database", test_database)
+    return db

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from frontier.discovery.search import (
 from frontier.discovery.search_terms import MAX_QUERY_CHARS, read_query
 from frontier.errors import InvalidInput
 from tests.api.conftest import AllowAll
+from tests.conftest import use_test_database
 
 LABELLED = json.loads((Path(__file__).parent / "queries.json").read_text(encoding="utf-8"))["queries"]
 # Achieved on the demo corpus when written: MRR 0.987, precision@5 0.976 (dense retrieval alone: 0.963, 0.892).
@@ -306,12 +306,7 @@ def test_an_empty_corpus_says_what_to_run(session: Session) -> None:
 @pytest.fixture
 def cli(db: Database, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     """``frontier search`` on the test's rolled-back database."""
-
-    @contextmanager
-    def test_database(*, check: bool = True) -> Iterator[Database]:
-        yield db
-
-    monkeypatch.setattr(search_cli, "database", test_database)
+    use_test_database(monkeypatch, search_cli, db)
     app = typer.Typer()
     app.command()(search_cli.search)
     return app

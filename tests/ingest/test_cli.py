@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from click.testing import Result
@@ -12,6 +10,7 @@ from typer.testing import CliRunner
 
 from frontier.cli import ingest
 from frontier.db.session import Database
+from tests.conftest import use_test_database
 from tests.ingest.conftest import add_source, observation_count, source_row
 from tests.ingest.replay import ReplayServer, Reply, fixture
 
@@ -21,13 +20,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 @pytest.fixture
 def cli_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     """The CLI works on the test's rolled-back database instead of starting the embedded server."""
-
-    @contextmanager
-    def test_database(*, check: bool = True) -> Iterator[Database]:
-        yield db
-
-    monkeypatch.setattr(ingest, "database", test_database)
-    return db
+    return use_test_database(monkeypatch, ingest, db)
 
 
 def invoke(*args: str) -> Result:

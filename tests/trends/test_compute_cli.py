@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -14,6 +12,7 @@ from typer.testing import CliRunner
 from frontier.cli import trends
 from frontier.db.session import Database
 from frontier.demo.loader import score_demo_trends
+from tests.conftest import use_test_database
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -21,13 +20,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 @pytest.fixture
 def cli_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     """The CLI works on the test's rolled-back database (which holds the demo)."""
-
-    @contextmanager
-    def test_database(*, check: bool = True) -> Iterator[Database]:
-        yield db
-
-    monkeypatch.setattr(trends, "database", test_database)
-    return db
+    return use_test_database(monkeypatch, trends, db)
 
 
 def compute(*args: str) -> tuple[int, str]:
