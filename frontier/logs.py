@@ -23,6 +23,8 @@ def configure_logging(level: str = "INFO") -> None:
         foreign_pre_chain=shared,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            # A logged exception keeps its traceback, as one escaped value of the line (exception='...').
+            structlog.processors.format_exc_info,
             structlog.processors.KeyValueRenderer(key_order=["timestamp", "level", "logger", "event"]),
         ],
     )

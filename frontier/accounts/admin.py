@@ -8,13 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from sqlalchemy import literal, select, tuple_
-from sqlalchemy.orm import Session
 
 from frontier.accounts import service
 from frontier.accounts.models import User
 from frontier.accounts.schemas import RoleChange, UserOut
 from frontier.api.auth import Admin, rate_limit
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.api.pagination import Page, PageParams, encode_cursor, page_params
 from frontier.errors import FieldProblem, InvalidInput
 
@@ -24,7 +23,7 @@ router = APIRouter(prefix="/api/v1/admin/users", tags=["admin"], dependencies=[D
 @router.get("", response_model=Page[UserOut], summary="List users (admin)")
 def list_users(
     admin: Admin,
-    session: Annotated[Session, Depends(db_session)],
+    session: SessionDep,
     page: Annotated[PageParams, Depends(page_params)],
 ) -> Page[UserOut]:
     """Accounts in creation order."""
@@ -49,9 +48,7 @@ def list_users(
 
 
 @router.patch("/{user_id}", response_model=UserOut, summary="Change a user's role (admin)")
-def change_role(
-    admin: Admin, user_id: uuid.UUID, data: RoleChange, session: Annotated[Session, Depends(db_session)]
-) -> UserOut:
+def change_role(admin: Admin, user_id: uuid.UUID, data: RoleChange, session: SessionDep) -> UserOut:
     """Make a member an admin or back."""
     assert admin.user_id is not None
     return UserOut.model_validate(service.set_role(session, admin.user_id, user_id, data.role))

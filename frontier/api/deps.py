@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from frontier.db.session import Database
@@ -20,3 +21,9 @@ def db_session(request: Request) -> Iterator[Session]:
     """One session per request: committed when the route returns, rolled back if it raises."""
     with database(request).session() as session:
         yield session
+
+
+# Function scope: the session commits (or the request fails with 5xx) once the route and its response model
+# are done, before the answer leaves. The default request scope would commit after the client already has a
+# success answer: the next request could miss the write, and a failed commit would follow a 2xx.
+SessionDep = Annotated[Session, Depends(db_session, scope="function")]

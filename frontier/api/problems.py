@@ -9,6 +9,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from psycopg import errors as pg_errors
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontier.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound
@@ -111,6 +114,13 @@ def install(app: FastAPI) -> None:
     async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
         return problem(409, "Conflict", str(exc) or None)
 
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A write that lost a race to an equal one (two sign-ups with one email): the row exists now.
+        if isinstance(exc.orig, pg_errors.UniqueViolation | pg_errors.ExclusionViolation):
+            return problem(409, "Conflict", "this already exists (another request stored it meanwhile)")
+        return await _unexpected(request, exc)
+
     @app.exception_handler(DatabaseUnavailable)
     async def _unavailable(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
         log.error("database unavailable: %s", exc)
@@ -121,12 +131,25 @@ def install(app: FastAPI) -> None:
         response = problem(exc.status_code, _title(exc.status_code), str(exc.detail) if exc.detail else None)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "Internal server error", "an unexpected error occurred; it has been logged")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (Starlette's 405 names only the first route's,
+    and a path such as /api/v1/me has one route per method)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):  # included routers' routes too
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
 
 
 def _title(status: int) -> str:

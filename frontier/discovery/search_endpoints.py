@@ -14,10 +14,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import TypeAdapter
-from sqlalchemy.orm import Session
 
 from frontier.api.auth import rate_limit
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.cache import CacheClass
 from frontier.db.base import ExplorationDepth, TechEcosystem
 from frontier.discovery.search import (
@@ -34,7 +33,6 @@ from frontier.discovery.search import (
 from frontier.discovery.search_terms import MAX_QUERY_CHARS, clean_query
 
 router = APIRouter(prefix="/api/v1", tags=["search"], dependencies=[Depends(rate_limit)])
-SessionDep = Annotated[Session, Depends(db_session)]
 RESULTS = TypeAdapter(list[SearchResult])
 CACHE_TAGS = ("content",)
 

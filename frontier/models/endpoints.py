@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from sqlalchemy.orm import Session
 
 from frontier.api.auth import Admin, rate_limit
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.models import service
 from frontier.models.schemas import ModelIn, ModelOut, ModelUpdate
 
 router = APIRouter(prefix="/api/v1/models", tags=["model registry"], dependencies=[Depends(rate_limit)])
-SessionDep = Annotated[Session, Depends(db_session)]
 
 
 @router.get("", response_model=list[ModelOut], summary="List registered models")

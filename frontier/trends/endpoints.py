@@ -6,10 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import AfterValidator
-from sqlalchemy.orm import Session
 
 from frontier.api.auth import rate_limit
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.api.inputs import reject_nul
 from frontier.api.pagination import Page, PageParams, page_params
 from frontier.db.base import TechEcosystem
@@ -21,7 +20,7 @@ router = APIRouter(prefix="/api/v1/technologies", tags=["technologies"], depende
 
 @router.get("", response_model=Page[TechnologySummary], summary="List technologies")
 def list_technologies(
-    session: Annotated[Session, Depends(db_session)],
+    session: SessionDep,
     page: Annotated[PageParams, Depends(page_params)],
     ecosystem: Annotated[TechEcosystem | None, Query(description="Only this ecosystem")] = None,
     name: Annotated[
@@ -36,7 +35,7 @@ def list_technologies(
 
 @router.get("/{slug}", response_model=TechnologyDetail, summary="Get a technology")
 def get_technology(
-    session: Annotated[Session, Depends(db_session)],
+    session: SessionDep,
     slug: Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")],
 ) -> TechnologyDetail:
     """One technology with its aliases, source keys, current scores and observation series."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontier.api.auth import feed_owner
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.trends.models import Technology, TrendNotification
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
@@ -54,7 +54,7 @@ def alerts_atom(session: Session, user_id: uuid.UUID, base_url: str, self_url: s
 def alerts(
     request: Request,
     user_id: Annotated[uuid.UUID, Depends(feed_owner)],
-    session: Annotated[Session, Depends(db_session)],
+    session: SessionDep,
 ) -> Response:
     """The feed owner's latest alerts. The token is never logged: logs show the route template only."""
     base_url = request.app.state.settings.base_url

@@ -72,13 +72,29 @@ def _after(
     column = SORT_COLUMNS[sort]
     if after[0] is None:  # the previous page ended among unscored rows (sorted last)
         return query.where(column.is_(None), Technology.slug > after[1])
-    try:
-        value = Decimal(after[0])
-    except ArithmeticError as error:
-        raise _bad_cursor() from error
+    value = _score_key(after[0], column.type)
     return query.where(
         or_(column < value, and_(column == value, Technology.slug > after[1]), column.is_(None))
     )
+
+
+def _score_key(raw: str, column_type: Any) -> Decimal:
+    """A cursor's score, range-checked against its NUMERIC(p, s) column: a value the column can't hold (or
+    a huge exponent, which would overflow in PostgreSQL) was never issued by this list."""
+    try:
+        value = Decimal(raw)
+    except ArithmeticError as error:
+        raise _bad_cursor() from error
+    # adjusted() is the exponent of the leading digit; the exponent, of the last one (no arithmetic that could
+    # overflow on 1e1000000)
+    digits_before_point = column_type.precision - column_type.scale
+    if (
+        not value.is_finite()
+        or (value and value.adjusted() >= digits_before_point)
+        or not -column_type.scale <= int(value.as_tuple().exponent) <= 0  # we write '7.50', never '0E+9'
+    ):
+        raise _bad_cursor()
+    return value
 
 
 def list_trends(

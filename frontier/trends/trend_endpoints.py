@@ -7,10 +7,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from sqlalchemy.orm import Session
 
 from frontier.api.auth import CallerDep, Scope, rate_limit
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.api.pagination import Page, PageParams, page_params
 from frontier.db.base import TechEcosystem, TrendStatus
 from frontier.trends import alerts, forecast_store, insights
@@ -31,7 +30,6 @@ mine = APIRouter(prefix="/api/v1/me", tags=["my alerts"], dependencies=[Depends(
 models_router = APIRouter(
     prefix="/api/v1/forecast-models", tags=["trends"], dependencies=[Depends(rate_limit)]
 )
-SessionDep = Annotated[Session, Depends(db_session)]
 Slug = Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
