@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 
 from frontier.accounts import privacy, service, tokens
 from frontier.accounts.schemas import (
@@ -15,6 +14,7 @@ from frontier.accounts.schemas import (
     ExpertiseOut,
     ExpertiseUpdate,
     PasswordChange,
+    PasswordChanged,
     Profile,
     SignedIn,
     SignIn,
@@ -35,12 +35,13 @@ from frontier.api.auth import (
     clock,
     rate_limit,
 )
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.api.problems import problem
 from frontier.clock import Clock
 from frontier.errors import FieldProblem, InvalidInput
 from frontier.security.ratelimit import (
     SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ACCOUNT_ADDRESS,
     SIGN_IN_PER_IP,
     SIGN_UP_PER_IP,
     Limit,
@@ -51,7 +52,6 @@ from frontier.security.ratelimit import (
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["authentication"])
 me_router = APIRouter(prefix="/api/v1/me", tags=["my account"], dependencies=[Depends(rate_limit)])
 
-SessionDep = Annotated[Session, Depends(db_session)]
 ClockDep = Annotated[Clock, Depends(clock)]
 
 
@@ -100,13 +100,24 @@ def sign_up(request: Request, data: SignUp, session: SessionDep, now: ClockDep) 
 def sign_in(request: Request, data: SignIn, session: SessionDep, now: ClockDep) -> JSONResponse:
     """Open a browser session. The answer is the same whether the email is unknown or the password wrong."""
     address = client_address(request)
+    account = data.email.strip().lower()
+    pair = f"{account} {ip_key(address)}"
     _limit(request, SIGN_IN_PER_IP, ip_key(address))
-    _limit(request, SIGN_IN_PER_ACCOUNT, data.email.strip().lower())
+    _limit(request, SIGN_IN_PER_ACCOUNT_ADDRESS, pair)
+    limiter: RateLimiter = request.app.state.rate_limiter
+    account_wide = limiter.hit(SIGN_IN_PER_ACCOUNT, account)
+    if not account_wide.allowed and not service.signed_in_before_from(session, account, address):
+        raise HTTPException(
+            429,
+            "too many failed sign-ins for this account; retry later",
+            headers={"Retry-After": str(account_wide.retry_after)},
+        )
     user = service.authenticate(session, data.email, data.password, address)
     if user is None:
         # Answered, not raised, so the request's transaction commits the audit row of the failure.
         return problem(401, "Unauthorized", "email or password is wrong")
-    request.app.state.rate_limiter.reset(SIGN_IN_PER_ACCOUNT, data.email.strip().lower())
+    limiter.reset(SIGN_IN_PER_ACCOUNT_ADDRESS, pair)
+    limiter.reset(SIGN_IN_PER_ACCOUNT, account)
     return _signed_in(
         request, service.start_session(session, user, request.headers.get("user-agent"), now.now())
     )
@@ -137,12 +148,14 @@ def patch_me(who: CurrentUser, data: UserUpdate, session: SessionDep) -> UserOut
     return UserOut.model_validate(service.update_user(session, who.user_id, data))
 
 
-@me_router.put("/password", status_code=204, summary="Change my password")
-def put_password(who: CurrentUser, data: PasswordChange, session: SessionDep) -> Response:
-    """Replace the password; other browser sessions are signed out."""
+@me_router.put("/password", response_model=PasswordChanged, summary="Change my password")
+def put_password(
+    who: CurrentUser, data: PasswordChange, session: SessionDep, now: ClockDep
+) -> PasswordChanged:
+    """Replace the password. Other browser sessions are signed out and every API and feed token is revoked
+    (the answer counts both): whoever knew the old password may have made one."""
     assert who.user_id is not None
-    service.change_password(session, who.user_id, data, keep_session=who.session_id)
-    return Response(status_code=204)
+    return service.change_password(session, who.user_id, data, keep_session=who.session_id, now=now.now())
 
 
 @me_router.get("/export", summary="Export all my data (JSON)")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from frontier.accounts.models import User
@@ -27,6 +27,8 @@ from frontier.errors import Conflict, NotFound
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "csrf_token"})
 # Kept on deletion, with the person's link removed: the trail of what happened stays auditable.
 ANONYMISED_TABLES = frozenset({"system_logs"})
+# Audit metadata that would point back to the person: where they signed in from, what they named things.
+PERSONAL_AUDIT_KEYS = ("address", "name", "email", "user_agent", "token_id")
 
 
 def _owned_tables() -> list[Table]:
@@ -88,7 +90,27 @@ def delete_account(session: Session, user_id: uuid.UUID) -> dict[str, int]:
         count = int(getattr(result, "rowcount", 0) or 0)
         if count:
             removed[table.name] = count
-    session.execute(update(SystemLog).where(SystemLog.user_id == user_id).values(user_id=None))
+    _unlink_audit(session, user_id)
     session.execute(delete(User).where(User.id == user_id))
     record(session, "account_deleted", "account deleted", rows_removed=sum(removed.values()))
     return removed
+
+
+def _unlink_audit(session: Session, user_id: uuid.UUID) -> None:
+    """The person's audit rows keep their event and time but lose the link and the personal metadata; rows of
+    others that name the person by id (an admin's role change) lose that value."""
+    session.execute(
+        text(
+            "UPDATE system_logs SET user_id = NULL, metadata = metadata - CAST(:keys AS text[]) "
+            "WHERE user_id = :who"
+        ),
+        {"who": user_id, "keys": list(PERSONAL_AUDIT_KEYS)},
+    )
+    session.execute(
+        text(
+            "UPDATE system_logs SET metadata = metadata - ARRAY("
+            "  SELECT key FROM jsonb_each_text(metadata) WHERE value = :who) "
+            "WHERE EXISTS (SELECT 1 FROM jsonb_each_text(metadata) WHERE value = :who)"
+        ),
+        {"who": str(user_id)},
+    )

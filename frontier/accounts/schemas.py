@@ -59,6 +59,13 @@ class PasswordChange(Strict):
     new_password: Password
 
 
+class PasswordChanged(BaseModel):
+    """What a password change ended besides the old password."""
+
+    sessions_ended: int = Field(description="Other browser sessions signed out")
+    tokens_revoked: int = Field(description="API and feed tokens revoked (make new ones)")
+
+
 class UserOut(BaseModel):
     """An account as its owner (or an admin) sees it."""
 

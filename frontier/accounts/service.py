@@ -6,23 +6,25 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from frontier.accounts import credentials
-from frontier.accounts.models import EnthusiastProfile, TechnologyExpertise, User, UserSession
+from frontier.accounts.models import AccessToken, EnthusiastProfile, TechnologyExpertise, User, UserSession
+from frontier.accounts.passwords import context_words, password_problem
 from frontier.accounts.schemas import (
     ExpertiseIn,
     ExpertiseOut,
     ExpertiseUpdate,
     PasswordChange,
+    PasswordChanged,
     Profile,
     SignUp,
     UserUpdate,
 )
 from frontier.api.auth import UserScope
 from frontier.db.base import UserRole
-from frontier.db.system_logs import record
+from frontier.db.system_logs import SystemLog, record
 from frontier.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from frontier.trends.models import Technology
 
@@ -48,6 +50,7 @@ def sign_up(session: Session, data: SignUp, role: UserRole = UserRole.member) ->
     """Create an account; Conflict when the email is taken."""
     if find_by_email(session, data.email) is not None:
         raise Conflict("an account with this email already exists; sign in instead")
+    _check_password("password", data.password, data.email, data.display_name)
     user = User(
         email=data.email.strip(),
         display_name=data.display_name,
@@ -59,6 +62,12 @@ def sign_up(session: Session, data: SignUp, role: UserRole = UserRole.member) ->
     session.flush()
     record(session, "account_created", "account created", user_id=user.id, role=role.value)
     return user
+
+
+def _check_password(field: str, password: str, *context: str | None) -> None:
+    problem = password_problem(password, context_words(*context))
+    if problem is not None:
+        raise InvalidInput([FieldProblem(field, problem)])
 
 
 def authenticate(session: Session, email: str, password: str, address: str) -> User | None:
@@ -80,6 +89,19 @@ def authenticate(session: Session, email: str, password: str, address: str) -> U
         address=address,
     )
     return None
+
+
+def signed_in_before_from(session: Session, email: str, address: str) -> bool:
+    """Whether the account with this email has signed in from this address before (its audit trail says)."""
+    user = find_by_email(session, email)
+    if user is None:
+        return False
+    seen = select(SystemLog.log_id).where(
+        SystemLog.user_id == user.id,
+        SystemLog.log_type == "sign_in",
+        SystemLog.metadata_["address"].astext == address,
+    )
+    return bool(session.scalar(select(seen.exists())))
 
 
 def start_session(session: Session, user: User, user_agent: str | None, now: datetime) -> NewSession:
@@ -128,18 +150,37 @@ def update_user(session: Session, user_id: uuid.UUID, data: UserUpdate) -> User:
 
 
 def change_password(
-    session: Session, user_id: uuid.UUID, data: PasswordChange, keep_session: uuid.UUID | None
-) -> None:
-    """Replace the password after checking the current one; every other browser session is signed out."""
+    session: Session,
+    user_id: uuid.UUID,
+    data: PasswordChange,
+    keep_session: uuid.UUID | None,
+    now: datetime,
+) -> PasswordChanged:
+    """Replace the password after checking the current one. Every other browser session is signed out and
+    every API and feed token revoked: whoever knew the old password may have made one."""
     user = get_user(session, user_id)
     if not credentials.verify_password(user.password_hash, data.current_password):
         raise InvalidInput([FieldProblem("current_password", "is not your current password")])
+    _check_password("new_password", data.new_password, user.email, user.display_name)
     user.password_hash = credentials.hash_password(data.new_password)
     others = delete(UserSession).where(UserSession.user_id == user_id)
     if keep_session is not None:
         others = others.where(UserSession.session_id != keep_session)
-    session.execute(others)
-    record(session, "password_changed", "password changed", user_id=user_id)
+    ended = session.execute(others).rowcount  # type: ignore[attr-defined]
+    revoked = session.execute(
+        update(AccessToken)
+        .where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    record(
+        session,
+        "password_changed",
+        "password changed",
+        user_id=user_id,
+        sessions_ended=ended,
+        tokens_revoked=revoked,
+    )
+    return PasswordChanged(sessions_ended=ended, tokens_revoked=revoked)
 
 
 def get_profile(scope: UserScope) -> Profile:

@@ -58,7 +58,11 @@ class Decision:
 
 
 SIGN_IN_PER_IP = Limit("signin-ip", 20, 60)
-SIGN_IN_PER_ACCOUNT = Limit("signin-account", 10, 900)  # counts failures; reset after a successful sign-in
+# Failed sign-ins are counted per account *and* address: a guesser is slowed to 10 tries per 15 minutes from
+# each address, and a stranger's failures never lock the owner out. Across all addresses an account takes at
+# most 100 tries an hour (NIST 800-63B's cap); past that, only addresses it signed in from before get through.
+SIGN_IN_PER_ACCOUNT_ADDRESS = Limit("signin-account-address", 10, 900)  # reset after a successful sign-in
+SIGN_IN_PER_ACCOUNT = Limit("signin-account", 100, 3600)  # reset after a successful sign-in
 SIGN_UP_PER_IP = Limit("signup-ip", 10, 3600)
 API_PER_CALLER = Limit("api", 600, 60)  # key: the user id, or ip_key(address) for anonymous callers
 

@@ -41,6 +41,9 @@ def client(db: Database, clock: FixedClock) -> Iterator[TestClient]:
         yield test_client
 
 
+NEW_PASSWORD = "a brand new long password"
+
+
 def sign_up(client: TestClient, email: str = "ada@example.org") -> str:
     response = client.post(
         "/api/v1/auth/signup", json={"email": email, "password": PASSWORD, "display_name": "Ada"}
@@ -185,18 +188,68 @@ def test_changing_password_needs_the_current_one_and_signs_out_other_sessions(
     assert signed.status_code == 200 and other.get("/api/v1/me").status_code == 200
     wrong = client.put(
         "/api/v1/me/password",
-        json={"current_password": "not-it-at-all", "new_password": "n" * 14},
+        json={"current_password": "not-it-at-all", "new_password": NEW_PASSWORD},
         headers={"X-CSRF-Token": csrf},
     )
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "current_password"
     changed = client.put(
         "/api/v1/me/password",
-        json={"current_password": PASSWORD, "new_password": "n" * 14},
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
         headers={"X-CSRF-Token": csrf},
     )
-    assert changed.status_code == 204
+    assert changed.status_code == 200 and changed.json()["sessions_ended"] == 1
     assert client.get("/api/v1/me").status_code == 200  # this session stays
     assert other.get("/api/v1/me").status_code == 401  # the other one is signed out
+
+
+def test_changing_password_revokes_every_api_and_feed_token(client: TestClient) -> None:
+    csrf = sign_up(client)
+    api, feed = bearer(client, csrf), bearer(client, csrf, kind="feed")
+    changed = client.put(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 200 and changed.json()["tokens_revoked"] == 2
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {api['token']}"}).status_code == 401
+    assert client.get(f"/feeds/{feed['token']}/alerts.atom").status_code == 404
+    listed = client.get("/api/v1/me/tokens").json()
+    assert len(listed) == 2 and all(token["revoked"] for token in listed)
+
+
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        (" " * 12, "too easy to guess"),
+        ("aaaaaaaaaaaaaaaa", "too easy to guess"),
+        ("password123456", "too easy to guess"),
+        ("qwertyuiop1234", "too easy to guess"),
+        ("ada.example1234", "email or name"),
+        ("AdaLovelace!2024", "email or name"),
+        ("ada@example.org!", "email or name"),
+    ],
+)
+def test_common_and_account_derived_passwords_are_refused(
+    client: TestClient, password: str, why: str
+) -> None:
+    answer = client.post(
+        "/api/v1/auth/signup",
+        json={"email": "ada@example.org", "password": password, "display_name": "Ada Lovelace"},
+    )
+    assert answer.status_code == 422, answer.text
+    [error] = answer.json()["errors"]
+    assert error["field"] == "password" and why in error["problem"]
+    signed_up = client.post(
+        "/api/v1/auth/signup",
+        json={"email": "ada@example.org", "password": PASSWORD, "display_name": "Ada Lovelace"},
+    )
+    csrf = signed_up.json()["csrf_token"]
+    changed = client.put(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": password},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 422 and changed.json()["errors"][0]["field"] == "new_password"
 
 
 def test_export_holds_my_rows_and_no_credentials(client: TestClient) -> None:
@@ -246,6 +299,28 @@ def test_deleting_my_account_removes_every_private_row_in_one_go(client: TestCli
         deletions = session.scalar(select(func.count()).where(SystemLog.log_type == "account_deleted"))
     assert (users, tokens, expertise, linked_logs, deletions) == (0, 0, 0, 0, 1)
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_deleting_my_account_leaves_no_id_or_address_of_mine_in_the_audit_trail(
+    client: TestClient, db: Database
+) -> None:
+    csrf = sign_up(client)
+    me = client.get("/api/v1/me").json()["id"]
+    client.post("/api/v1/auth/sessions", json={"email": "ada@example.org", "password": "wrong password!"})
+    client.post("/api/v1/auth/sessions", json={"email": "ada@example.org", "password": PASSWORD})
+    csrf = client.cookies["frontier_csrf"]
+    bearer(client, csrf)
+    with db.session() as session:  # an admin's action naming me, in someone else's audit row
+        session.add(
+            SystemLog(log_type="role_changed", message="role member -> admin", metadata_={"target_user": me})
+        )
+    client.delete("/api/v1/me", params={"confirm_email": "ada@example.org"}, headers={"X-CSRF-Token": csrf})
+    with db.session() as session:
+        trail = session.execute(select(SystemLog.log_type, SystemLog.user_id, SystemLog.metadata_)).all()
+    assert {"account_created", "sign_in", "sign_in_failed", "token_created"} <= {kind for kind, _, _ in trail}
+    assert all(user_id is None for _, user_id, _ in trail)
+    text_of_trail = repr([metadata for _, _, metadata in trail])
+    assert me not in text_of_trail and "testclient" not in text_of_trail and "script" not in text_of_trail
 
 
 def test_expertise_refers_to_the_catalogue_and_rejects_unknown_technologies(client: TestClient) -> None:

@@ -30,10 +30,12 @@ from frontier.db.session import Database
 from frontier.ingest.models import ExternalDataSource
 from frontier.security.ratelimit import (
     SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ACCOUNT_ADDRESS,
     SIGN_IN_PER_IP,
     Decision,
     Limit,
     PostgresRateLimiter,
+    ip_key,
 )
 
 from .conftest import PASSWORD, AllowAll, World, assert_no_secrets, assert_problem, stored_secrets
@@ -73,7 +75,7 @@ MATRIX: dict[Route, dict[str, int]] = {
     ("PATCH", "/api/v1/me"): signed_in(200),
     # confirmed with the caller's own email; the only admin must hand the role on first (409)
     ("DELETE", "/api/v1/me"): {**signed_in(204), "admin": 409},
-    ("PUT", "/api/v1/me/password"): signed_in(204),
+    ("PUT", "/api/v1/me/password"): signed_in(200),
     ("GET", "/api/v1/me/export"): signed_in(200),
     ("GET", "/api/v1/me/profile"): signed_in(200),
     ("PUT", "/api/v1/me/profile"): signed_in(200),
@@ -573,18 +575,32 @@ def test_every_other_route_answers_429_with_retry_after_when_the_budget_is_spent
         assert response.headers["retry-after"] == "7"
 
 
-def test_the_postgres_limiter_answers_429_with_retry_after_after_ten_failed_sign_ins(
+def _window_of_our_own() -> int:
+    # A fixed instant in a random hour far from now, so no other run's counts are in its windows.
+    return 4_102_444_800 + secrets.randbelow(10**6) * 3600 + 120  # after 2100-01-01, 2 min into an hour
+
+
+def _forget_sign_ins(limiter: PostgresRateLimiter, emails: list[str], addresses: list[str]) -> None:
+    for email in emails:
+        limiter.reset(SIGN_IN_PER_ACCOUNT, email.lower())
+        for address in addresses:
+            limiter.reset(SIGN_IN_PER_ACCOUNT_ADDRESS, f"{email.lower()} {ip_key(address)}")
+    for address in addresses:
+        limiter.reset(SIGN_IN_PER_IP, ip_key(address))
+
+
+def test_the_postgres_limiter_answers_429_with_retry_after_after_ten_failed_sign_ins_from_one_address(
     world: World, migrated_engine: Engine
 ) -> None:
-    # A window of our own: a fixed instant in a random hour far from now, so no other run's counts are in it.
-    instant = 4_102_444_800 + secrets.randbelow(10**6) * 3600 + 120  # after 2100-01-01, 2 min into an hour
+    instant = _window_of_our_own()
     limiter = PostgresRateLimiter(migrated_engine, clock=lambda: float(instant))
     email = world.owner.email  # unique per run (uuid in it)
     wrong = {"email": email, "password": "not the password at all"}
     try:
         with TestClient(create_app(world.db, rate_limiter=limiter)) as client:
             failures = [
-                client.post("/api/v1/auth/sessions", json=wrong) for _ in range(SIGN_IN_PER_ACCOUNT.count)
+                client.post("/api/v1/auth/sessions", json=wrong)
+                for _ in range(SIGN_IN_PER_ACCOUNT_ADDRESS.count)
             ]
             limited = client.post("/api/v1/auth/sessions", json=wrong)
             even_right = client.post("/api/v1/auth/sessions", json={"email": email, "password": PASSWORD})
@@ -592,16 +608,38 @@ def test_the_postgres_limiter_answers_429_with_retry_after_after_ten_failed_sign
                 "/api/v1/auth/sessions", json={"email": world.other.email, "password": PASSWORD}
             )
     finally:
-        limiter.reset(SIGN_IN_PER_ACCOUNT, email.lower())
-        limiter.reset(SIGN_IN_PER_ACCOUNT, world.other.email.lower())
-        limiter.reset(SIGN_IN_PER_IP, "testclient")
+        _forget_sign_ins(limiter, [email, world.other.email], ["testclient"])
 
-    assert [r.status_code for r in failures] == [401] * SIGN_IN_PER_ACCOUNT.count
+    assert [r.status_code for r in failures] == [401] * SIGN_IN_PER_ACCOUNT_ADDRESS.count
     for response in (limited, even_right):
         assert_problem(response, 429)
         retry_after = int(response.headers["retry-after"])
-        assert 0 < retry_after <= SIGN_IN_PER_ACCOUNT.window_seconds
+        assert 0 < retry_after <= SIGN_IN_PER_ACCOUNT_ADDRESS.window_seconds
     # 120 s into a 900 s window (the hour is a multiple of 900 s): 780 s left.
-    assert int(limited.headers["retry-after"]) == SIGN_IN_PER_ACCOUNT.window_seconds - 120
+    assert int(limited.headers["retry-after"]) == SIGN_IN_PER_ACCOUNT_ADDRESS.window_seconds - 120
     assert SESSION_COOKIE not in even_right.cookies
     assert someone_else.status_code == 200  # the account limit is per account
+
+
+def test_a_strangers_failed_sign_ins_never_lock_the_owner_out(world: World, migrated_engine: Engine) -> None:
+    instant = _window_of_our_own()
+    limiter = PostgresRateLimiter(migrated_engine, clock=lambda: float(instant))
+    email = world.owner.email
+    owner_address, strangers = "198.51.100.7", [f"203.0.113.{n}" for n in range(1, 12)]
+    app = create_app(world.db, rate_limiter=limiter)
+    right = {"email": email, "password": PASSWORD}
+    try:
+        with TestClient(app, client=(owner_address, 5000)) as owner:
+            assert owner.post("/api/v1/auth/sessions", json=right).status_code == 200  # a known address
+            for stranger in strangers:  # 11 addresses x 10 failures: past the account's 100 an hour
+                with TestClient(app, client=(stranger, 5000)) as guesser:
+                    for _ in range(SIGN_IN_PER_ACCOUNT_ADDRESS.count):
+                        guesser.post("/api/v1/auth/sessions", json={"email": email, "password": "guess " * 3})
+                    assert guesser.post("/api/v1/auth/sessions", json=right).status_code == 429
+            with TestClient(app, client=("192.0.2.99", 5000)) as new_place:
+                unknown_address = new_place.post("/api/v1/auth/sessions", json=right)
+            signed_in = owner.post("/api/v1/auth/sessions", json=right)
+    finally:
+        _forget_sign_ins(limiter, [email], [owner_address, "192.0.2.99", *strangers])
+    assert signed_in.status_code == 200, signed_in.text
+    assert_problem(unknown_address, 429)  # the account is under attack: only known addresses get through
