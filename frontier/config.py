@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated origins allowed to call the API from a browser (none)",
     )
+    allow_private_sources: bool = Field(
+        default=False,
+        description="Let admins point data sources at private, loopback or link-local addresses",
+    )
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, le=1_073_741_824, description="Largest request body"
     )

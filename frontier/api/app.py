@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from frontier import __version__
 from frontier.accounts import admin as accounts_admin
 from frontier.accounts import endpoints as accounts_endpoints
-from frontier.api import health, middleware, observability, problems
+from frontier.api import auth, docs, health, middleware, observability, problems
 from frontier.cache import make_cache
 from frontier.cache.notify import InvalidationListener
 from frontier.clock import Clock, SystemClock
@@ -69,7 +69,8 @@ def create_app(
         title="Frontier",
         version=__version__,
         description="Technology trends, discovery and exploration planning for people who learn by exploring.",  # noqa: E501
-        docs_url="/docs",
+        docs_url=None,  # served by api/docs.py from the package's own copies of Swagger UI and ReDoc
+        redoc_url=None,
         openapi_url="/openapi.json",
         lifespan=_lifespan,
     )
@@ -81,8 +82,10 @@ def create_app(
     app.state.metrics = observability.Metrics()
     app.state.cache = make_cache(settings, registry=app.state.metrics.registry)
     problems.install(app)
+    auth.document_security(app)
     middleware.install(app, TrustedProxies(settings.trusted_proxies), settings.max_body_bytes)
     observability.install(app, app.state.metrics)
+    app.add_middleware(middleware.SecurityHeaders, https=settings.base_url.startswith("https://"))
     if settings.cors_origins:  # off unless configured
         app.add_middleware(
             CORSMiddleware,
@@ -93,4 +96,5 @@ def create_app(
         )
     for router in ROUTERS:
         app.include_router(router)
+    docs.install(app)
     return app

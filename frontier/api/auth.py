@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from frontier.accounts import credentials
 from frontier.accounts.models import AccessToken, User, UserSession
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.clock import Clock
 from frontier.db.base import UserRole
 from frontier.errors import NotFound
@@ -108,7 +108,7 @@ def _from_cookie(session: Session, value: str, now: datetime) -> tuple[Caller, U
 
 def _resolve(
     request: Request,
-    session: Annotated[Session, Depends(db_session)],
+    session: SessionDep,
     now_clock: Annotated[Clock, Depends(clock)],
 ) -> Caller:
     # Synchronous (FastAPI runs it in a worker thread): the lookups must not block the event loop.
@@ -215,9 +215,7 @@ def _key(model: type[Any], user_id: uuid.UUID, row_id: uuid.UUID) -> tuple[uuid.
     return tuple(user_id if name == "user_id" else row_id for name in names)
 
 
-def user_scope(
-    who: Annotated[Caller, Depends(require_user)], session: Annotated[Session, Depends(db_session)]
-) -> UserScope:
+def user_scope(who: Annotated[Caller, Depends(require_user)], session: SessionDep) -> UserScope:
     """The ownership scope of the signed-in caller."""
     assert who.user_id is not None
     return UserScope(session, who.user_id)
@@ -230,7 +228,7 @@ Scope = Annotated[UserScope, Depends(user_scope)]
 
 def feed_owner(
     token: Annotated[str, Path(max_length=120, description="Feed token from POST /api/v1/me/tokens")],
-    session: Annotated[Session, Depends(db_session)],
+    session: SessionDep,
     now_clock: Annotated[Clock, Depends(clock)],
 ) -> uuid.UUID:
     """The owner of a feed token in the URL path (feed readers can't send headers); 404 when it's not valid.
@@ -253,3 +251,87 @@ def feed_owner(
                 access.last_used_at = now
             return access.user_id
     raise NotFound("no such feed")
+
+
+# --- What the OpenAPI schema says about credentials, derived from the dependencies that enforce them ---
+
+BEARER_SCHEME, COOKIE_SCHEME, CSRF_SCHEME = "personalToken", "sessionCookie", "csrfToken"
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    BEARER_SCHEME: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API token (POST /api/v1/me/tokens) as `Authorization: Bearer ...`",
+    },
+    COOKIE_SCHEME: {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": "The browser session set by sign-in (POST /api/v1/auth/sessions)",
+    },
+    CSRF_SCHEME: {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-CSRF-Token",
+        "description": "With the session cookie, every write carries the csrf_token that sign-in returned",
+    },
+}
+
+
+def _dependency_calls(dependant: Any) -> set[Any]:
+    calls = {dependant.call}
+    for sub in dependant.dependencies:
+        calls |= _dependency_calls(sub)
+    return calls
+
+
+def security_requirements(
+    dependant: Any, methods: set[str]
+) -> tuple[list[dict[str, list[str]]] | None, bool]:
+    """The OpenAPI security requirements of an operation, and whether it needs the admin role.
+
+    A route that needs a signed-in caller accepts a personal token or the session cookie (with the CSRF
+    header for writes); a public route that still reads the caller lists them as optional (``{}`` first).
+    """
+    calls = _dependency_calls(dependant)
+    cookie: dict[str, list[str]] = {COOKIE_SCHEME: []}
+    if not methods <= SAFE_METHODS:
+        cookie[CSRF_SCHEME] = []
+    accepted: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}, cookie]
+    if require_user in calls:
+        return accepted, require_admin in calls
+    if caller in calls:
+        return [{}, *accepted], False
+    return None, False
+
+
+def document_security(app: Any) -> None:
+    """Declare the security schemes and, on every operation, the credentials its dependencies enforce."""
+    from fastapi.routing import iter_route_contexts
+
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema: dict[str, Any] = build()
+        components = schema.setdefault("components", {})
+        if "securitySchemes" in components:  # the cached schema, already documented
+            return schema
+        components["securitySchemes"] = SECURITY_SCHEMES
+        for route in iter_route_contexts(app.routes):  # included routers' routes, with their prefixes
+            if getattr(route, "dependant", None) is None or not getattr(route, "include_in_schema", False):
+                continue
+            methods = set(route.methods or ())
+            requirements, admin = security_requirements(route.dependant, methods)
+            for method in methods:
+                operation = schema["paths"].get(route.path_format, {}).get(method.lower())
+                if operation is None:
+                    continue
+                if requirements is not None:
+                    operation["security"] = requirements
+                if admin:
+                    operation["x-required-role"] = "admin"
+                    operation["description"] = (
+                        operation.get("description", "") + "\n\nNeeds the admin role."
+                    ).strip()
+        return schema
+
+    app.openapi = openapi

@@ -6,16 +6,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy.orm import Session
 
 from frontier.api.auth import Admin, rate_limit
-from frontier.api.deps import db_session
+from frontier.api.deps import SessionDep
 from frontier.ingest import service
 from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
 from frontier.security.secrets import SecretBox
 
 router = APIRouter(prefix="/api/v1/admin/sources", tags=["admin"], dependencies=[Depends(rate_limit)])
-SessionDep = Annotated[Session, Depends(db_session)]
 
 
 def secret_box(request: Request) -> SecretBox:
@@ -34,10 +32,14 @@ def list_sources(admin: Admin, session: SessionDep) -> list[SourceOut]:
 
 
 @router.post("", status_code=201, response_model=SourceOut, summary="Add a data source (admin)")
-def create_source(admin: Admin, data: SourceIn, session: SessionDep, box: BoxDep) -> SourceOut:
-    """Add a data source; its API key is stored encrypted and never shown again."""
+def create_source(
+    request: Request, admin: Admin, data: SourceIn, session: SessionDep, box: BoxDep
+) -> SourceOut:
+    """Add a data source; its API key is stored encrypted and never shown again. Private, loopback and
+    link-local addresses are refused unless the operator set FRONTIER_ALLOW_PRIVATE_SOURCES."""
     assert admin.user_id is not None
-    return service.create_source(session, box, data, admin.user_id)
+    allow = request.app.state.settings.allow_private_sources
+    return service.create_source(session, box, data, admin.user_id, allow_private=allow)
 
 
 @router.get("/{source_id}", response_model=SourceOut, summary="One data source (admin)")
@@ -48,11 +50,12 @@ def get_source(admin: Admin, source_id: uuid.UUID, session: SessionDep) -> Sourc
 
 @router.patch("/{source_id}", response_model=SourceOut, summary="Change a data source (admin)")
 def update_source(
-    admin: Admin, source_id: uuid.UUID, data: SourceUpdate, session: SessionDep, box: BoxDep
+    request: Request, admin: Admin, source_id: uuid.UUID, data: SourceUpdate, session: SessionDep, box: BoxDep
 ) -> SourceOut:
-    """Change a data source."""
+    """Change a data source (the same address rule as adding one)."""
     assert admin.user_id is not None
-    return service.update_source(session, box, source_id, data, admin.user_id)
+    allow = request.app.state.settings.allow_private_sources
+    return service.update_source(session, box, source_id, data, admin.user_id, allow_private=allow)
 
 
 @router.delete("/{source_id}", status_code=204, summary="Remove a data source (admin)")

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontier.db.system_logs import record
-from frontier.errors import Conflict, NotFound
+from frontier.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from frontier.ingest.models import DataSyncJob, ExternalDataSource
 from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
+from frontier.security.addresses import private_address_problem
 from frontier.security.secrets import SecretBox
 
 
@@ -50,8 +51,23 @@ def get_source(session: Session, source_id: uuid.UUID) -> SourceOut:
     return _out(_get(session, source_id))
 
 
-def create_source(session: Session, box: SecretBox, data: SourceIn, admin_id: uuid.UUID) -> SourceOut:
-    """Add a data source; Conflict when the name is taken."""
+def _check_address(base_url: str | None, allow_private: bool) -> None:
+    problem = None if base_url is None or allow_private else private_address_problem(base_url)
+    if problem is not None:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "base_url", f"{problem}; an operator can allow it with FRONTIER_ALLOW_PRIVATE_SOURCES=1"
+                )
+            ]
+        )
+
+
+def create_source(
+    session: Session, box: SecretBox, data: SourceIn, admin_id: uuid.UUID, *, allow_private: bool = False
+) -> SourceOut:
+    """Add a data source; Conflict when the name is taken, InvalidInput for a private address."""
+    _check_address(data.base_url, allow_private)
     taken = session.scalars(
         select(ExternalDataSource).where(ExternalDataSource.source_name == data.source_name)
     )
@@ -74,10 +90,17 @@ def create_source(session: Session, box: SecretBox, data: SourceIn, admin_id: uu
 
 
 def update_source(
-    session: Session, box: SecretBox, source_id: uuid.UUID, data: SourceUpdate, admin_id: uuid.UUID
+    session: Session,
+    box: SecretBox,
+    source_id: uuid.UUID,
+    data: SourceUpdate,
+    admin_id: uuid.UUID,
+    *,
+    allow_private: bool = False,
 ) -> SourceOut:
     """Change a data source (a new API key is encrypted; null removes it)."""
     row = _get(session, source_id)
+    _check_address(data.base_url, allow_private)
     changes = data.model_dump(exclude_unset=True)
     if "api_key" in changes:
         key = data.api_key
