@@ -77,7 +77,7 @@ def backup(
 @app.command()
 @handle_errors
 def restore(file: Annotated[Path, typer.Argument(help="Backup file made by 'frontier db backup'")]) -> None:
-    """Replace the database's contents with FILE, in one transaction."""
+    """Replace the database's whole contents with FILE, in one transaction (a broken FILE changes nothing)."""
     with database(check=False) as db:
         backups.restore(db.url, file)
     console.print(f"restored from {file}")
