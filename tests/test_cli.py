@@ -170,6 +170,17 @@ def test_an_invalid_environment_variable_exits_2_with_one_line_naming_it(
     assert "Traceback" not in result.output
 
 
+def test_a_settings_validator_message_is_shown_without_pydantics_prefix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRONTIER_BASE_URL", "ftp://frontier.example")
+
+    result = run("db", "status")
+
+    assert result.exit_code == 2
+    assert error_lines(result) == ["error: FRONTIER_BASE_URL: must start with http:// or https://"]
+
+
 def test_a_non_postgresql_database_url_exits_2_without_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRONTIER_DATABASE_URL", "mysql://u:hunter2@h/db")
 

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from frontier.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound
+from frontier.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound, validation_problem
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field_name(e.get("loc", ()), e.get("type")), "problem": e.get("msg", "invalid")}
+            {"field": _field_name(e.get("loc", ()), e.get("type")), "problem": validation_problem(e)}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors)
