@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -17,6 +19,7 @@ from frontier.errors import ConfigurationError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 _URL_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+_PASSWORD_PARAMETER = re.compile(r"(^|&)password=[^&]*", re.IGNORECASE)
 
 
 def default_data_dir() -> Path:
@@ -67,8 +70,19 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith(_URL_SCHEMES):
-            raise ValueError("must be a PostgreSQL URL starting with postgresql://")
+        if value is None:
+            return value
+        url = value.get_secret_value()
+        # The URL is named in the message with its password masked (the input itself is hidden from errors).
+        shown = f" (got {masked_url(url)})" if "://" in url else ""
+        if not url.startswith(_URL_SCHEMES):
+            raise ValueError(f"must be a PostgreSQL URL starting with postgresql://{shown}")
+        try:
+            urlsplit(url).port  # noqa: B018 - parsing the port is the check: a non-number raises
+        except ValueError:
+            raise ValueError(
+                f"is not a URL like postgresql://user:password@host:5432/database{shown}"
+            ) from None
         return value
 
     @field_validator("base_url")
@@ -153,6 +167,19 @@ def masked(value: SecretStr | str | None) -> str:
         scheme, rest = text.split("://", 1)
         return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return "*" * 8 if text else "(empty)"
+
+
+def masked_url(url: str) -> str:
+    """``url`` as it was typed, with its password shown as ``***`` (after the user name, or as a
+    ``password=`` parameter): ``postgresql://frontier:***@db.example:5432/frontier``."""
+    scheme, sep, rest = url.partition("://")
+    rest, question, query = rest.partition("?")
+    # The last '@' before the query ends the user part: a password may hold an unescaped '@' or '/'.
+    userinfo, at, location = rest.rpartition("@")
+    if sep and at and ":" in userinfo:
+        rest = f"{userinfo.split(':', 1)[0]}:***@{location}"
+    query = _PASSWORD_PARAMETER.sub(r"\1password=***", query)
+    return f"{scheme}{sep}{rest}{question}{query}"
 
 
 @lru_cache(maxsize=1)

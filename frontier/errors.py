@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+# pydantic puts these before the message of a ValueError or assert raised in a validator: noise to a person.
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
 class FrontierError(Exception):
@@ -41,3 +45,13 @@ class InvalidInput(FrontierError):
 
     def __str__(self) -> str:
         return "; ".join(f"{p.field}: {p.problem}" for p in self.problems)
+
+
+def validation_problem(error: Mapping[str, object]) -> str:
+    """What is wrong, from one item of pydantic's ``ValidationError.errors()``, as a person should read it:
+    the validator's own message without pydantic's ``Value error, `` prefix. Every renderer (API problem
+    details, CLI lines, settings errors) uses this."""
+    message = str(error.get("msg") or "invalid")
+    for prefix in _PYDANTIC_PREFIXES:
+        message = message.removeprefix(prefix)
+    return message

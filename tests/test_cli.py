@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 
 import psycopg
 import pytest
@@ -12,8 +13,9 @@ from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from frontier.cli.main import app
-from frontier.db.session import check_server
-from frontier.errors import DatabaseUnavailable
+from frontier.db.embedded import EmbeddedPostgres
+from frontier.db.session import check_server, sqlalchemy_url
+from frontier.errors import ConfigurationError, DatabaseUnavailable
 
 # A system PostgreSQL 15 without pgvector (trust auth) that the test machine runs beside the embedded one.
 PLAIN_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -170,6 +172,17 @@ def test_an_invalid_environment_variable_exits_2_with_one_line_naming_it(
     assert "Traceback" not in result.output
 
 
+def test_a_settings_validator_message_is_shown_without_pydantics_prefix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRONTIER_BASE_URL", "ftp://frontier.example")
+
+    result = run("db", "status")
+
+    assert result.exit_code == 2
+    assert error_lines(result) == ["error: FRONTIER_BASE_URL: must start with http:// or https://"]
+
+
 def test_a_non_postgresql_database_url_exits_2_without_its_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRONTIER_DATABASE_URL", "mysql://u:hunter2@h/db")
 
@@ -195,6 +208,110 @@ def test_an_unreachable_database_exits_1_without_a_traceback_or_password(
     assert "127.0.0.1:1" in err
     assert "pw-789" not in result.output
     assert "Traceback" not in result.output
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (bound by the system, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def db_status_with(monkeypatch: pytest.MonkeyPatch, url: str) -> Result:
+    monkeypatch.setenv("FRONTIER_DATABASE_URL", url)
+    monkeypatch.setenv("FRONTIER_SECRET_KEY", "x" * 32)
+    return run("db", "status")
+
+
+def test_a_refused_connection_shows_the_url_as_typed_and_says_to_check_server_host_and_port(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = free_port()
+
+    result = db_status_with(monkeypatch, f"postgresql://frontier:pw-789@127.0.0.1:{port}/frontier")
+
+    assert result.exit_code == 1
+    (line,) = error_lines(result)
+    assert line.startswith(
+        f"error: cannot connect to PostgreSQL at postgresql://frontier:***@127.0.0.1:{port}/frontier: "
+    )
+    assert "Connection refused" in line
+    assert line.endswith(
+        "check that the server is running and that FRONTIER_DATABASE_URL names its host and port"
+    )
+    assert "pw-789" not in result.output
+
+
+def test_a_user_the_server_refuses_says_to_check_the_user_name_and_password(
+    monkeypatch: pytest.MonkeyPatch, pg_server: EmbeddedPostgres
+) -> None:
+    typed = f"postgres://nobody:pw-789@/frontier?host={pg_server.socket_dir()}"
+
+    result = db_status_with(monkeypatch, typed)
+
+    assert result.exit_code == 1
+    (line,) = error_lines(result)
+    assert line.startswith(f"error: cannot connect to PostgreSQL at {typed.replace('pw-789', '***')}: ")
+    assert 'role "nobody" does not exist' in line
+    assert line.endswith("check the user name and password in FRONTIER_DATABASE_URL")
+    assert "pw-789" not in result.output
+
+
+def test_a_database_that_does_not_exist_says_to_check_its_name(
+    monkeypatch: pytest.MonkeyPatch, pg_server: EmbeddedPostgres
+) -> None:
+    result = db_status_with(monkeypatch, f"postgresql://postgres@/no_such_db?host={pg_server.socket_dir()}")
+
+    assert result.exit_code == 1
+    (line,) = error_lines(result)
+    assert 'database "no_such_db" does not exist' in line
+    assert line.endswith("check that the database named in FRONTIER_DATABASE_URL exists")
+
+
+def test_a_non_postgresql_url_exits_2_showing_it_as_typed_with_the_password_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result = db_status_with(monkeypatch, "mysql://frontier:hunter2@db.example:3306/frontier")
+
+    assert result.exit_code == 2
+    assert error_lines(result) == [
+        "error: FRONTIER_DATABASE_URL: must be a PostgreSQL URL starting with postgresql:// "
+        "(got mysql://frontier:***@db.example:3306/frontier)"
+    ]
+
+
+def test_a_url_whose_port_is_not_a_number_exits_2_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = db_status_with(monkeypatch, "postgresql://frontier:hunter2@db.example:54x2/frontier")
+
+    assert result.exit_code == 2
+    assert error_lines(result) == [
+        "error: FRONTIER_DATABASE_URL: is not a URL like postgresql://user:password@host:5432/database "
+        "(got postgresql://frontier:***@db.example:54x2/frontier)"
+    ]
+
+
+def test_a_non_postgresql_url_is_a_configuration_error_wherever_it_is_caught() -> None:
+    """Exit 2 like the settings' own refusal, not 1 like a server that can't be reached."""
+    with pytest.raises(ConfigurationError, match=r"\(got mysql://u:\*\*\*@h/db\)"):
+        sqlalchemy_url("mysql://u:hunter2@h/db")
+
+
+def test_check_server_without_a_configured_url_shows_the_engines_url_without_the_driver(
+    pg_server: EmbeddedPostgres,
+) -> None:
+    engine = create_engine(pg_server.url("no_such_db"))
+    try:
+        with pytest.raises(DatabaseUnavailable) as error:
+            check_server(engine)
+    finally:
+        engine.dispose()
+
+    assert str(error.value).startswith(
+        "cannot connect to PostgreSQL at postgresql://postgres@/no_such_db?host="
+    )
+    assert str(error.value).endswith(
+        "check the embedded server's log (postgres/server.log in FRONTIER_DATA_DIR)"
+    )
 
 
 def test_db_upgrade_on_postgresql_without_pgvector_exits_1_with_one_line_naming_vector(

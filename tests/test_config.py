@@ -16,6 +16,7 @@ from frontier.config import (
     default_data_dir,
     get_settings,
     masked,
+    masked_url,
     resolve_secret_key,
 )
 from frontier.errors import ConfigurationError
@@ -247,6 +248,22 @@ def test_masked_url_never_shows_the_password(url: str) -> None:
 
 def test_masked_url_keeps_the_host_and_database() -> None:
     assert masked("postgresql://u:hunter2@h/db") == "postgresql://***@h/db"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("postgresql://frontier:hunter2@db:5432/frontier", "postgresql://frontier:***@db:5432/frontier"),
+        ("postgres://u:hun@ter/2@h/db?sslmode=require", "postgres://u:***@h/db?sslmode=require"),
+        (
+            "postgresql://u@h/db?sslmode=require&password=hunter2",
+            "postgresql://u@h/db?sslmode=require&password=***",
+        ),
+        ("postgresql://u@/db?host=/run/postgresql", "postgresql://u@/db?host=/run/postgresql"),
+    ],
+)
+def test_masked_url_keeps_what_was_typed_but_the_password(typed: str, shown: str) -> None:
+    assert masked_url(typed) == shown
 
 
 @pytest.mark.parametrize("secret", ["supersecretvalue123", "x" * 64, "a"])

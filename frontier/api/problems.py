@@ -14,7 +14,7 @@ from psycopg import errors as pg_errors
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from frontier.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound
+from frontier.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound, validation_problem
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field_name(e.get("loc", ()), e.get("type")), "problem": e.get("msg", "invalid")}
+            {"field": _field_name(e.get("loc", ()), e.get("type")), "problem": validation_problem(e)}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors)

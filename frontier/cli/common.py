@@ -14,7 +14,7 @@ from rich.console import Console
 
 from frontier.config import Settings, get_settings
 from frontier.db.session import Database, open_database
-from frontier.errors import ConfigurationError, FrontierError, InvalidInput
+from frontier.errors import ConfigurationError, FrontierError, InvalidInput, validation_problem
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,7 +39,7 @@ def settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = "FRONTIER_" + str(first["loc"][0]).upper() if first["loc"] else "FRONTIER_*"
-        raise fail(f"{name}: {first['msg']}", EXIT_USAGE) from error
+        raise fail(f"{name}: {validation_problem(first)}", EXIT_USAGE) from error
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

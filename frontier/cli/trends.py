@@ -20,6 +20,7 @@ from frontier.trends.forecasting import (
     FORECASTERS,
     MAX_HORIZON,
     MonthlySeries,
+    SeriesTooShort,
     forecast_series,
     read_series_csv,
 )
@@ -183,7 +184,7 @@ def backtest(
     with _progress(not as_json, ORIGINS * len(FORECASTERS), "backtest") as progress:
         try:
             report = run_backtest(series, horizon, progress=progress)
-        except ValueError as error:
+        except SeriesTooShort as error:  # the input's fault; any other error is a fault of a model
             raise fail(f"{input_path}: {error}", EXIT_USAGE) from error
     if as_json:
         _print_json(report.summary())

@@ -12,6 +12,7 @@ from frontier.accounts.schemas import SignUp
 from frontier.cli.common import EXIT_USAGE, console, database, fail, handle_errors
 from frontier.db.base import UserRole
 from frontier.db.system_logs import record
+from frontier.errors import validation_problem
 
 app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 
@@ -37,7 +38,7 @@ def create_admin(
         data = SignUp(email=email, password=password, display_name=display_name)
     except ValidationError as error:
         first = error.errors()[0]
-        raise fail(f"{first['loc'][0]}: {first['msg']}", EXIT_USAGE) from error
+        raise fail(f"{first['loc'][0]}: {validation_problem(first)}", EXIT_USAGE) from error
     with database() as db, db.session() as session:
         existing = service.find_by_email(session, data.email)
         if existing is not None:

@@ -8,14 +8,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from frontier.config import Settings
+from frontier.config import Settings, masked_url
 from frontier.db import registry
 from frontier.db.embedded import EmbeddedPostgres
-from frontier.errors import DatabaseUnavailable
+from frontier.errors import ConfigurationError, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +23,14 @@ REQUIRED_EXTENSIONS = {"vector": (0, 8), "pg_trgm": (0, 0), "unaccent": (0, 0)}
 
 
 def sqlalchemy_url(url: str) -> str:
-    """The URL with the psycopg 3 driver that SQLAlchemy needs."""
+    """The URL with the psycopg 3 driver that SQLAlchemy needs; ConfigurationError (a wrong setting, as
+    when the settings refuse it) for a URL that isn't PostgreSQL's."""
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
-    raise DatabaseUnavailable(f"not a PostgreSQL URL: {make_url(url).render_as_string(hide_password=True)}")
+    raise ConfigurationError(
+        f"FRONTIER_DATABASE_URL: must be a PostgreSQL URL starting with postgresql:// (got {masked_url(url)})"
+    )
 
 
 def libpq_url(url: str) -> str:
@@ -74,16 +76,19 @@ def open_database(settings: Settings, *, check: bool = True) -> Database:
     database = Database(url=url, engine=engine, embedded=server)
     try:
         if check:
-            check_server(engine)
+            check_server(engine, settings.database_url.get_secret_value() if settings.database_url else None)
     except Exception:
         database.close()
         raise
     return database
 
 
-def check_server(engine: Engine) -> None:
-    """Raise DatabaseUnavailable, in one line, when the server lacks what Frontier needs."""
-    where = engine.url.render_as_string(hide_password=True)
+def check_server(engine: Engine, configured_url: str | None = None) -> None:
+    """Raise DatabaseUnavailable, in one line, when the server can't be reached or lacks what Frontier
+    needs. Messages name ``configured_url`` (FRONTIER_DATABASE_URL as the user typed it) with its password
+    masked, or without one (the embedded server) the engine's URL without the driver suffix, and say what
+    to check."""
+    where = masked_url(configured_url) if configured_url else _shown(engine)
     try:
         with engine.connect() as conn:
             version = int(conn.execute(text("SHOW server_version_num")).scalar_one())
@@ -93,7 +98,8 @@ def check_server(engine: Engine) -> None:
             ).all()
     except OperationalError as error:
         reason = " ".join(str(error.orig).split())  # libpq's message spans lines; keep the error to one
-        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {where}: {reason}") from error
+        advice = _advice(reason, configured=configured_url is not None)
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {where}: {reason}; {advice}") from error
     if version < MIN_SERVER_VERSION:
         raise DatabaseUnavailable(
             f"PostgreSQL at {where} is version {version // 10000}; Frontier needs 15 or newer"
@@ -111,6 +117,24 @@ def check_server(engine: Engine) -> None:
                 f"PostgreSQL at {where} has extension '{name}' {'.'.join(map(str, available[name]))}; "
                 f"Frontier needs {'.'.join(map(str, minimum))} or newer"
             )
+
+
+def _shown(engine: Engine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def _advice(reason: str, *, configured: bool) -> str:
+    """What to check after a failed connection. psycopg gives no SQLSTATE for one, so this reads libpq's
+    message: only a server that was reached answers FATAL."""
+    if not configured:
+        return "check the embedded server's log (postgres/server.log in FRONTIER_DATA_DIR)"
+    if any(word in reason for word in ("password", "authentication", 'role "', "pg_hba.conf")):
+        return "check the user name and password in FRONTIER_DATABASE_URL"
+    if "FATAL:" not in reason:
+        return "check that the server is running and that FRONTIER_DATABASE_URL names its host and port"
+    if 'database "' in reason:
+        return "check that the database named in FRONTIER_DATABASE_URL exists"
+    return "check FRONTIER_DATABASE_URL and the server's log"
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

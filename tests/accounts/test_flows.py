@@ -343,6 +343,23 @@ def test_expertise_refers_to_the_catalogue_and_rejects_unknown_technologies(clie
     assert again.status_code == 409
 
 
+def test_a_validator_message_reaches_the_caller_without_pydantics_prefix(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/auth/signup",
+        json={
+            "email": "ada@example.org",
+            "password": PASSWORD,
+            "display_name": "Ada",
+            "time_zone": "Mars/Olympus",
+        },
+    )
+
+    assert response.status_code == 422
+    problem = "is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC)"
+    assert response.json()["errors"] == [{"field": "time_zone", "problem": problem}]
+    assert response.json()["detail"] == f"time_zone: {problem}"
+
+
 def make_admin(db: Database, email: str) -> None:
     with db.session() as session:
         session.execute(text("UPDATE users SET role = 'admin' WHERE lower(email) = lower(:e)"), {"e": email})

@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from frontier.errors import validation_problem
 from frontier.ingest.http import FetchError, MalformedResponse, SourceClient
 from frontier.ingest.observations import ObservationRecord
 from frontier.trends.models import Technology
@@ -205,7 +206,8 @@ def parse(model: type[M], payload: Any, what: str) -> M:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise MalformedResponse(f"{what}: unexpected payload at '{where}': {first['msg']}") from None
+        problem = validation_problem(first)
+        raise MalformedResponse(f"{what}: unexpected payload at '{where}': {problem}") from None
 
 
 def month_start(day: date) -> date:

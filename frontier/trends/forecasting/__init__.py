@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from frontier.trends.forecasting.backtest import BacktestReport, ModelScore, OriginScore, run_backtest
 from frontier.trends.forecasting.confidence import contributing_factors, forecast_confidence
+from frontier.trends.forecasting.errors import ForecastNotFinite, SeriesTooShort
 from frontier.trends.forecasting.forecasts import FALLBACK_MODEL, ForecastRun, choose_model, forecast_series
 from frontier.trends.forecasting.metrics import RiseCallStats, mase, owa, rise_call_stats, smape
 from frontier.trends.forecasting.models import (
@@ -37,12 +38,14 @@ __all__ = [
     "MAX_HORIZON",
     "BacktestReport",
     "Forecast",
+    "ForecastNotFinite",
     "ForecastRun",
     "Forecaster",
     "ModelScore",
     "MonthlySeries",
     "OriginScore",
     "RiseCallStats",
+    "SeriesTooShort",
     "choose_model",
     "contributing_factors",
     "forecast_confidence",

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from frontier.trends.forecasting.errors import SeriesTooShort
 from frontier.trends.forecasting.metrics import RiseCallStats, mase, owa, rise_call_stats, smape
 from frontier.trends.forecasting.models import (
     BENCHMARKS,
@@ -30,7 +31,7 @@ from frontier.trends.forecasting.models import (
     Forecast,
     make_forecaster,
 )
-from frontier.trends.forecasting.models.base import check_horizon
+from frontier.trends.forecasting.models.base import check_finite, check_horizon
 from frontier.trends.forecasting.series import MonthlySeries, format_month
 
 ORIGINS = 5
@@ -155,8 +156,9 @@ def run_backtest(
 ) -> BacktestReport:
     """Rolling-origin backtest of ``models`` (naive always included, as OWA's reference).
 
-    ``progress`` is called once per (origin, model) fitted. Raises ValueError when no series is long
-    enough to be scored at any origin.
+    ``progress`` is called once per (origin, model) fitted. Raises SeriesTooShort (a ValueError) when no
+    series is long enough to be scored at any origin, ForecastNotFinite when a model forecasts NaN or
+    infinity, and ValueError for a horizon outside 1..12.
     """
     check_horizon(horizon)
     names = list(dict.fromkeys(["naive", *models]))
@@ -173,6 +175,8 @@ def run_backtest(
             forecasts = make_forecaster(name).fit(train, horizon).predict(targets, horizon, DEFAULT_LEVEL)
             seconds[name] += time.perf_counter() - started
             cpu_seconds[name] += time.process_time() - cpu_started
+            # A NaN forecast would only drop out of the means below, flattering the model that made it.
+            check_finite(name, forecasts, f" at backtest origin {format_month(origin)}")
             record = _Scores()
             for (full, cut), forecast in zip(scored, forecasts, strict=True):
                 _score(full, cut, forecast, record)
@@ -180,7 +184,7 @@ def run_backtest(
             if progress is not None:
                 progress(f"{format_month(origin)} {name}")
     if not scores["naive"]:
-        raise ValueError(
+        raise SeriesTooShort(
             f"no series has {min_train} months before any backtest origin and observed months after it"
         )
     return _report(horizon, scores, seconds, cpu_seconds)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from frontier.trends.forecasting.backtest import BacktestReport, Progress, run_backtest
+from frontier.trends.forecasting.errors import SeriesTooShort
 from frontier.trends.forecasting.models import DEFAULT_LEVEL, Forecast, make_forecaster
-from frontier.trends.forecasting.models.base import check_horizon
+from frontier.trends.forecasting.models.base import check_finite, check_horizon
 from frontier.trends.forecasting.models.boosting import GlobalBoostingForecaster
 from frontier.trends.forecasting.series import MonthlySeries
 
@@ -28,10 +29,11 @@ class ForecastRun:
 def choose_model(
     series: Sequence[MonthlySeries], horizon: int, progress: Progress | None = None
 ) -> BacktestReport | None:
-    """The rolling-origin backtest of every model on ``series`` (None if no series is long enough)."""
+    """The rolling-origin backtest of every model on ``series`` (None if no series is long enough; any
+    other error, a bad horizon or a failing model, propagates)."""
     try:
         return run_backtest(series, horizon, progress=progress)
-    except ValueError:
+    except SeriesTooShort:
         return None
 
 
@@ -46,10 +48,11 @@ def forecast_series(
 
     With ``model`` None the backtest chooses it (``FALLBACK_MODEL`` when the series are too short to
     backtest); the chosen model is then fitted on all of every series. Raises ValueError for an unknown
-    model or a horizon outside 1..12.
+    model or a horizon outside 1..12, ForecastNotFinite when the model forecasts NaN or infinity.
     """
     check_horizon(horizon)
     report = choose_model(series, horizon, progress) if model is None else None
     name = model or (report.default if report is not None else FALLBACK_MODEL)
-    forecaster = make_forecaster(name).fit(series, horizon)
-    return ForecastRun(name, forecaster.predict(series, horizon, level), report)
+    forecasts = make_forecaster(name).fit(series, horizon).predict(series, horizon, level)
+    check_finite(name, forecasts)
+    return ForecastRun(name, forecasts, report)

@@ -10,6 +10,7 @@ from typing import ClassVar, Self
 
 import numpy as np
 
+from frontier.trends.forecasting.errors import ForecastNotFinite
 from frontier.trends.forecasting.series import FloatArray, MonthlySeries, format_month
 
 DEFAULT_LEVEL = 0.8  # 80% prediction intervals: wide enough to mean something, narrow enough to use
@@ -66,6 +67,23 @@ def check_horizon(horizon: int) -> None:
     """ValueError unless 1 <= horizon <= MAX_HORIZON."""
     if not 1 <= horizon <= MAX_HORIZON:
         raise ValueError(f"horizon must be 1..{MAX_HORIZON}, got {horizon}")
+
+
+def check_finite(model: str, forecasts: Sequence[Forecast], context: str = "") -> None:
+    """ForecastNotFinite naming ``model`` and the first series whose forecast holds NaN or infinity
+    (``context``, e.g. the backtest origin, is added to the message)."""
+    for forecast in forecasts:
+        for part, values in (
+            ("value", forecast.mean),
+            ("lower bound", forecast.lo),
+            ("upper bound", forecast.hi),
+        ):
+            bad = values[~np.isfinite(values)]
+            if len(bad):
+                raise ForecastNotFinite(
+                    f"model {model!r} forecast {bad[0]} as a {part} for series {forecast.series_id!r}"
+                    f"{context}: a forecast must be finite"
+                )
 
 
 def z_score(level: float) -> float:

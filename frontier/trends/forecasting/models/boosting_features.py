@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
+from frontier.trends.forecasting.errors import SeriesTooShort
 from frontier.trends.forecasting.series import FloatArray, MonthlySeries
 
 LAGS = 12  # scaled increments the model sees directly
@@ -168,7 +169,7 @@ def forecast_rows(series: MonthlySeries, horizon: int) -> RowSet:
     """Rows for forecasting 1..horizon months after the series' last month."""
     values = clean_spikes(series.values)
     if len(values) < MIN_FEATURE_LENGTH:
-        raise ValueError(f"series {series.series_id!r} needs {MIN_FEATURE_LENGTH} months to forecast")
+        raise SeriesTooShort(f"series {series.series_id!r} needs {MIN_FEATURE_LENGTH} months to forecast")
     series = MonthlySeries(series.series_id, series.start, values, series.observed)
     anchors = np.array([len(values) - 1], dtype=np.int64)
     base, scales = _anchor_features(series, anchors)
