@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from frontier.db.system_logs import record
 from frontier.errors import Conflict, NotFound
 from frontier.ingest.models import DataSyncJob, ExternalDataSource
+from frontier.ingest.options import validate_options
 from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
 from frontier.security.secrets import SecretBox
 
@@ -28,6 +29,7 @@ def _out(row: ExternalDataSource) -> SourceOut:
         paused_at=row.paused_at,
         is_active=row.is_active,
         created_at=row.created_at,
+        options=dict(row.data_mapping_schema or {}),
     )
 
 
@@ -50,8 +52,10 @@ def get_source(session: Session, source_id: uuid.UUID) -> SourceOut:
     return _out(_get(session, source_id))
 
 
-def create_source(session: Session, box: SecretBox, data: SourceIn, admin_id: uuid.UUID) -> SourceOut:
-    """Add a data source; Conflict when the name is taken."""
+def create_source(session: Session, box: SecretBox, data: SourceIn, admin_id: uuid.UUID | None) -> SourceOut:
+    """Add a data source (its options validated for its type: InvalidInput naming ``options.<key>``);
+    Conflict when the name is taken. ``admin_id`` is None when an operator adds it from the command line."""
+    options = validate_options(data.source_type, data.options)
     taken = session.scalars(
         select(ExternalDataSource).where(ExternalDataSource.source_name == data.source_name)
     )
@@ -64,6 +68,7 @@ def create_source(session: Session, box: SecretBox, data: SourceIn, admin_id: uu
         authentication_type=data.authentication_type,
         rate_limit_per_hour=data.rate_limit_per_hour,
         is_active=data.is_active,
+        data_mapping_schema=options,
         api_key_encrypted=box.encrypt(data.api_key.get_secret_value()) if data.api_key else None,
     )
     session.add(row)
@@ -85,6 +90,8 @@ def update_source(
     for field in ("base_url", "authentication_type", "rate_limit_per_hour", "is_active"):
         if field in changes and changes[field] is not None:
             setattr(row, field, changes[field])
+    if "options" in changes:  # replaces the options whole; null removes them
+        row.data_mapping_schema = validate_options(row.source_type, data.options)
     session.flush()
     record(
         session,
