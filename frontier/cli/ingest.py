@@ -58,11 +58,12 @@ class _BarProgress:
 
 @contextmanager
 def sigterm_interrupts() -> Iterator[None]:
-    """While the block runs, SIGTERM stops it like Ctrl-C (KeyboardInterrupt), so the run in progress is
-    marked interrupted on the way out instead of being killed where it stands."""
+    """While the block runs, SIGTERM stops it like Ctrl-C, so the run in progress is marked interrupted on
+    the way out instead of being killed where it stands."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt("SIGTERM")
+        # As SIGINT: inside asyncio.run its handler cancels the fetch cleanly, then raises KeyboardInterrupt
+        signal.raise_signal(signal.SIGINT)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:

@@ -19,8 +19,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -31,6 +29,7 @@ from tenacity.wait import wait_random_exponential
 from frontier import __version__
 from frontier.clock import Clock, SystemClock
 from frontier.errors import FrontierError
+from frontier.ingest.provider_waits import provider_wait
 from frontier.ingest.redaction import Redactor, scrubbed_http_logs
 
 log = logging.getLogger(__name__)
@@ -84,33 +83,6 @@ class Credentials:
 
     def __repr__(self) -> str:
         return f"Credentials(token={'***' if self.token else None}, query_parameter={self.query_parameter!r})"
-
-
-def parse_retry_after(value: str, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After value (delta seconds or an HTTP date); None when unreadable."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - now).total_seconds())
-
-
-def provider_wait(headers: httpx.Headers, now: datetime) -> float | None:
-    """The wait a provider asks for in its headers: Retry-After first, else the rate-limit reset time."""
-    retry_after = headers.get("retry-after")
-    if retry_after is not None:
-        seconds = parse_retry_after(retry_after, now)
-        if seconds is not None:
-            return seconds
-    reset = headers.get("x-ratelimit-reset")
-    if reset is not None and reset.strip().isdigit():
-        return max(0.0, float(reset) - now.timestamp())
-    return None
 
 
 def _quota_exhausted(response: httpx.Response) -> bool:
@@ -192,6 +164,7 @@ class SourceClient:
     timings: _Timings = field(default_factory=_Timings)
     connect_failures: int = 0
     unreachable: SourceUnreachable | None = None
+    _last_failure: str = ""
 
     @property
     def average_response_ms(self) -> int | None:
@@ -290,17 +263,26 @@ class SourceClient:
         return response
 
     def _connect_failed(self, url: httpx.URL, error: httpx.TransportError) -> Exception:
-        """A retryable failure, or SourceUnreachable once ``unreachable_after`` connections failed in a
-        row."""
+        """A retryable failure, or SourceUnreachable after ``unreachable_after`` failures in a row."""
         self.connect_failures += 1
-        reason = _connect_reason(error, self.options.timeout_seconds)
-        if self.connect_failures < max(1, self.options.unreachable_after):
-            return _Retryable(reason)
         host = url.host if url.port is None else f"{url.host}:{url.port}"
+        self._last_failure = f"{host} {_connect_reason(error, self.options.timeout_seconds)}"
+        if self.connect_failures < max(1, self.options.unreachable_after):
+            return _Retryable(self._last_failure)
+        return self.give_up()
+
+    def give_up(self) -> SourceUnreachable:
+        """SourceUnreachable for the last failed connection; every later request fails with it at once."""
         self.unreachable = SourceUnreachable(
-            f"source '{self.name}' is unreachable: {host} {reason} ({self.connect_failures} attempts in a "
-            "row); check the network connection, DNS and proxy settings, and the source's base_url"
+            f"source '{self.name}' is unreachable: {self._last_failure} ({self.connect_failures} attempts in "
+            "a row); check the network connection, DNS and proxy settings, and the source's base_url"
         )
+        return self.unreachable
+
+    def unreachable_verdict(self) -> SourceUnreachable | None:
+        """After a fetch: SourceUnreachable if given up, or if it never answered and connections failed."""
+        if self.unreachable is None and self.connect_failures and not self.timings.count:
+            return self.give_up()
         return self.unreachable
 
     def _detail(self, response: httpx.Response) -> str:

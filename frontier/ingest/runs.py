@@ -97,7 +97,7 @@ def interrupted(database: Database, run_id: uuid.UUID, now: datetime, stop: Base
     """Mark a run that was stopped (Ctrl-C, SIGTERM, a cancelled task) failed with reason 'interrupted'; its
     source's failure count is untouched (the source did nothing wrong). Nothing of the run was stored: its
     writes are one transaction, made only at the end."""
-    how = str(stop) or ("Ctrl-C" if isinstance(stop, KeyboardInterrupt) else type(stop).__name__)
+    how = str(stop) or ("Ctrl-C or SIGTERM" if isinstance(stop, KeyboardInterrupt) else type(stop).__name__)
     reason = f"interrupted ({how}) before finishing; nothing of this run was stored"
     with database.session() as session:
         run = session.get(DataSyncRun, run_id, with_for_update=True)

@@ -261,6 +261,7 @@ async def _fetch(
                 list(connector.data_types),
             )
         result = await connector.fetch(plan.technologies, plan.since, plan.until)
-        if client.unreachable is not None:  # the items failed fast after it: one clear reason for the run
-            raise client.unreachable
+        unreachable = client.unreachable_verdict()
+        if unreachable is not None:  # its items failed for this one reason: the run fails with it, once
+            raise unreachable
         return Fetched(result, client.average_response_ms)

@@ -24,9 +24,8 @@ from frontier.ingest.http import (
     SourceRateLimiter,
     SourceUnreachable,
     open_client,
-    parse_retry_after,
-    provider_wait,
 )
+from frontier.ingest.provider_waits import parse_retry_after, provider_wait
 from tests.ingest.conftest import API_TOKEN, NOW, Sleeps, nothing_listening
 from tests.ingest.replay import ReplayServer, Reply, fixture, truncated
 

@@ -112,7 +112,7 @@ def test_ctrl_c_ends_the_run_as_interrupted_and_the_source_runs_again_at_once(
 
     [stopped] = runs_of(db, source_id)
     assert stopped.status == "failed" and stopped.finished_at == NOW
-    assert stopped.errors[-1]["error"].startswith("interrupted (Ctrl-C) before finishing")
+    assert stopped.errors[-1]["error"].startswith("interrupted (Ctrl-C or SIGTERM) before finishing")
     assert source_row(db, source_id).consecutive_failures == 0  # stopping it is not the source's failure
     assert run(db, "gh", clock, http, technologies=["react"]).status == "success"
 
