@@ -51,11 +51,13 @@ DEFAULT_FAILURE_THRESHOLD = 5
 
 def sync_window(as_of: date, synced_until: date | None, lookback_days: int) -> tuple[date, date]:
     """[since, until] of a run: from the day every item was complete (two days of overlap for late data), or
-    ``lookback_days`` back on a first run; always reaching the previous month, so it is re-read complete."""
+    ``lookback_days`` back on a first run; always reaching the previous month, so it is re-read complete.
+    Never further back than ``lookback_days``: an item that keeps failing doesn't grow every run's window."""
+    furthest = as_of - timedelta(days=lookback_days)
     if synced_until is None:
-        since = as_of - timedelta(days=lookback_days)
+        since = furthest
     else:
-        since = min(synced_until - timedelta(days=2), as_of - timedelta(days=1))
+        since = max(furthest, min(synced_until - timedelta(days=2), as_of - timedelta(days=1)))
     previous_month = month_start(month_start(as_of) - timedelta(days=1))
     return min(since, previous_month), as_of
 

@@ -334,3 +334,4 @@ def test_the_window_starts_where_the_source_is_complete_and_always_covers_last_m
     assert sync_window(date(2026, 11, 15), None, 90) == (date(2026, 8, 17), date(2026, 11, 15))
     assert sync_window(date(2026, 11, 15), date(2026, 11, 14), 90) == (date(2026, 10, 1), date(2026, 11, 15))
     assert sync_window(date(2026, 11, 15), date(2026, 9, 20), 90)[0] == date(2026, 9, 18)
+    assert sync_window(date(2026, 11, 15), date(2026, 1, 20), 90)[0] == date(2026, 8, 17)  # at most 90 days
