@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from frontier.api.auth import Admin, rate_limit
 from frontier.api.deps import SessionDep
-from frontier.ingest import service
-from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
+from frontier.ingest import schedules, service
+from frontier.ingest.schemas import RunOut, ScheduleIn, ScheduleOut, SourceIn, SourceOut, SourceUpdate
 from frontier.security.secrets import SecretBox
 
 router = APIRouter(prefix="/api/v1/admin/sources", tags=["admin"], dependencies=[Depends(rate_limit)])
@@ -64,3 +64,34 @@ def delete_source(admin: Admin, source_id: uuid.UUID, session: SessionDep) -> Re
     assert admin.user_id is not None
     service.delete_source(session, source_id, admin.user_id)
     return Response(status_code=204)
+
+
+@router.get(
+    "/{source_id}/schedules", response_model=list[ScheduleOut], summary="A source's sync schedules (admin)"
+)
+def list_schedules(admin: Admin, source_id: uuid.UUID, session: SessionDep) -> list[ScheduleOut]:
+    """The source's schedules with their last run."""
+    return schedules.list_schedules(session, source_id)
+
+
+@router.post(
+    "/{source_id}/schedules",
+    status_code=201,
+    response_model=ScheduleOut,
+    summary="Add a sync schedule to a source (admin)",
+)
+def create_schedule(admin: Admin, source_id: uuid.UUID, data: ScheduleIn, session: SessionDep) -> ScheduleOut:
+    """Sync the source by a cron expression (UTC) or every N minutes, with the job's options."""
+    assert admin.user_id is not None
+    return schedules.create_schedule(session, source_id, data, admin.user_id)
+
+
+@router.get("/{source_id}/runs", response_model=list[RunOut], summary="A source's latest runs (admin)")
+def list_runs(
+    admin: Admin,
+    source_id: uuid.UUID,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> list[RunOut]:
+    """Newest first: status, errors, a feed run's import report."""
+    return schedules.list_runs(session, source_id, limit)

@@ -2,7 +2,9 @@
 exponential backoff and jitter that honour the provider's own wait instructions, and credentials that never
 reach a log line or an error message.
 
-Retried: timeouts, connection errors, 5xx, 429 (and GitHub's 403 with an exhausted quota). A provider's wait
+Retried: timeouts, connection errors, 5xx, 429 (and GitHub's 403 with an exhausted quota). A source whose host
+can't be reached at all (connection refused, DNS failure, connect timeout) ``unreachable_after`` times in a
+row is given up: SourceUnreachable, and every later request of the client fails at once. A provider's wait
 (Retry-After in seconds or as an HTTP date, X-RateLimit-Reset in epoch seconds, Stack Exchange's ``backoff``)
 pauses every request of the source, not just the one that got it; a wait longer than
 ``HttpOptions.max_pause_seconds`` fails fast with RateLimitExceeded instead of blocking a worker for hours.
@@ -12,12 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -28,14 +29,13 @@ from tenacity.wait import wait_random_exponential
 from frontier import __version__
 from frontier.clock import Clock, SystemClock
 from frontier.errors import FrontierError
+from frontier.ingest.provider_waits import provider_wait
+from frontier.ingest.redaction import Redactor, scrubbed_http_logs
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"Frontier/{__version__}"
 Sleep = Callable[[float], Awaitable[None]]
-REDACTED = "***"
-# Loggers that may print request URLs (httpx logs every request at INFO, query string included).
-_HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
 
 
 class FetchError(FrontierError):
@@ -48,6 +48,10 @@ class MalformedResponse(FetchError):
 
 class RateLimitExceeded(FetchError):
     """The provider asked us to wait longer than we are allowed to block."""
+
+
+class SourceUnreachable(FetchError):
+    """The source's host refused or never answered the connection, several times in a row."""
 
 
 class _Retryable(Exception):
@@ -66,6 +70,7 @@ class HttpOptions:
     max_pause_seconds: float = 900.0
     backoff_multiplier: float = 1.0
     backoff_max_seconds: float = 60.0
+    unreachable_after: int = 3  # consecutive failed connections (not HTTP errors) that end the run
     sleep: Sleep = asyncio.sleep
 
 
@@ -80,69 +85,11 @@ class Credentials:
         return f"Credentials(token={'***' if self.token else None}, query_parameter={self.query_parameter!r})"
 
 
-def parse_retry_after(value: str, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After value (delta seconds or an HTTP date); None when unreadable."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - now).total_seconds())
-
-
-def provider_wait(headers: httpx.Headers, now: datetime) -> float | None:
-    """The wait a provider asks for in its headers: Retry-After first, else the rate-limit reset time."""
-    retry_after = headers.get("retry-after")
-    if retry_after is not None:
-        seconds = parse_retry_after(retry_after, now)
-        if seconds is not None:
-            return seconds
-    reset = headers.get("x-ratelimit-reset")
-    if reset is not None and reset.strip().isdigit():
-        return max(0.0, float(reset) - now.timestamp())
-    return None
-
-
 def _quota_exhausted(response: httpx.Response) -> bool:
     # GitHub answers 403 (not 429) when the primary quota is spent, and for secondary limits with Retry-After.
     if response.status_code != 403:
         return False
     return response.headers.get("x-ratelimit-remaining") == "0" or "retry-after" in response.headers
-
-
-class Redactor:
-    """Replaces every secret it knows with ``***`` in a text."""
-
-    def __init__(self, secrets: Sequence[str | None]) -> None:
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def __bool__(self) -> bool:
-        return bool(self._secrets)
-
-
-class _RedactingFilter(logging.Filter):
-    """Scrubs secrets from records of the HTTP libraries' loggers before any handler formats them."""
-
-    def __init__(self, redact: Redactor) -> None:
-        super().__init__()
-        self._redact = redact
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._redact(str(record.msg))
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                self._redact(str(a)) if isinstance(a, str | httpx.URL | bytes) else a for a in record.args
-            )
-        return True
 
 
 class SourceRateLimiter:
@@ -215,6 +162,9 @@ class SourceClient:
     redact: Redactor = field(default_factory=lambda: Redactor([]))
     other_origins: tuple[str, ...] = ()
     timings: _Timings = field(default_factory=_Timings)
+    connect_failures: int = 0
+    unreachable: SourceUnreachable | None = None
+    _last_failure: str = ""
 
     @property
     def average_response_ms(self) -> int | None:
@@ -285,14 +235,19 @@ class SourceClient:
         return url
 
     async def _once(self, url: httpx.URL, headers: dict[str, str]) -> httpx.Response:
+        if self.unreachable is not None:  # no point asking a host that refused the last connections
+            raise self.unreachable
         await self.limiter.acquire()
         started = time.monotonic()
         try:
             response = await self.http.get(url, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            raise self._connect_failed(url, error) from None
         except httpx.TimeoutException:
             raise _Retryable(f"timed out after {self.options.timeout_seconds:g} s") from None
         except httpx.TransportError as error:
             raise _Retryable(f"connection failed ({type(error).__name__})") from None
+        self.connect_failures = 0
         self.timings.add(started)
         status = response.status_code
         if status == 429 or _quota_exhausted(response) or status >= 500:
@@ -306,6 +261,29 @@ class SourceClient:
                 f"{self.name}: GET {self.show(url)} returned HTTP {status}{self._detail(response)}"
             )
         return response
+
+    def _connect_failed(self, url: httpx.URL, error: httpx.TransportError) -> Exception:
+        """A retryable failure, or SourceUnreachable after ``unreachable_after`` failures in a row."""
+        self.connect_failures += 1
+        host = url.host if url.port is None else f"{url.host}:{url.port}"
+        self._last_failure = f"{host} {_connect_reason(error, self.options.timeout_seconds)}"
+        if self.connect_failures < max(1, self.options.unreachable_after):
+            return _Retryable(self._last_failure)
+        return self.give_up()
+
+    def give_up(self) -> SourceUnreachable:
+        """SourceUnreachable for the last failed connection; every later request fails with it at once."""
+        self.unreachable = SourceUnreachable(
+            f"source '{self.name}' is unreachable: {self._last_failure} ({self.connect_failures} attempts in "
+            "a row); check the network connection, DNS and proxy settings, and the source's base_url"
+        )
+        return self.unreachable
+
+    def unreachable_verdict(self) -> SourceUnreachable | None:
+        """After a fetch: SourceUnreachable if given up, or if it never answered and connections failed."""
+        if self.unreachable is None and self.connect_failures and not self.timings.count:
+            return self.give_up()
+        return self.unreachable
 
     def _detail(self, response: httpx.Response) -> str:
         try:
@@ -338,6 +316,19 @@ class SourceClient:
         )
 
 
+def _connect_reason(error: httpx.TransportError, timeout_seconds: float) -> str:
+    if isinstance(error, httpx.ConnectTimeout):
+        return f"did not accept a connection within {timeout_seconds:g} s"
+    cause: BaseException | None = error
+    while cause is not None:  # httpx wraps httpcore's error, which wraps the socket's
+        if isinstance(cause, socket.gaierror):
+            return "could not be resolved (DNS lookup failed)"
+        if isinstance(cause, ConnectionRefusedError):
+            return "refused the connection"
+        cause = cause.__cause__ or cause.__context__
+    return f"could not be connected to ({error or type(error).__name__})"
+
+
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
@@ -364,11 +355,7 @@ async def open_client(
     limiter = SourceRateLimiter(
         rate_limit_per_hour, clock=clock, sleep=options.sleep, max_pause_seconds=options.max_pause_seconds
     )
-    scrub = _RedactingFilter(redact)
-    loggers = [logging.getLogger(n) for n in _HTTP_LOGGERS] if redact else []
-    for logger in loggers:
-        logger.addFilter(scrub)
-    try:
+    with scrubbed_http_logs(redact):
         async with httpx.AsyncClient(
             timeout=httpx.Timeout(options.timeout_seconds),
             headers={"User-Agent": USER_AGENT},
@@ -387,6 +374,3 @@ async def open_client(
                 redact=redact,
                 other_origins=tuple(other_origins),
             )
-    finally:
-        for logger in loggers:
-            logger.removeFilter(scrub)

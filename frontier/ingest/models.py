@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import (
     ARRAY,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -54,6 +55,8 @@ class ExternalDataSource(Base):
     trend_detection_rules: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     quality_filters: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     last_successful_fetch: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The day up to which every item is complete: only a full, successful run of all technologies moves it.
+    synced_until: Mapped[date | None] = mapped_column(Date)
     consecutive_failures: Mapped[int | None] = mapped_column(Integer, server_default="0")
     average_response_time_ms: Mapped[int | None] = mapped_column(Integer)
     data_quality_score: Mapped[Decimal | None] = mapped_column(Numeric(3, 2))
@@ -121,3 +124,8 @@ class DataSyncRun(Base):
     records_processed: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     errors: Mapped[list[Any]] = mapped_column(JSONB, nullable=False, server_default="[]")
     unmatched_names: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
+    # The process running it: a run whose process is gone no longer blocks its source.
+    worker_host: Mapped[str | None] = mapped_column(String(255))
+    worker_pid: Mapped[int | None] = mapped_column(Integer)
+    # What a feed run imported: imported, unchanged, skipped, duplicates, failed.
+    report: Mapped[dict[str, int] | None] = mapped_column(JSONB)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from frontier.db.system_logs import record
 from frontier.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from frontier.ingest.models import DataSyncJob, ExternalDataSource
+from frontier.ingest.options import validate_options
 from frontier.ingest.schemas import SourceIn, SourceOut, SourceUpdate
 from frontier.security.addresses import private_address_problem
 from frontier.security.secrets import SecretBox
@@ -29,6 +31,7 @@ def _out(row: ExternalDataSource) -> SourceOut:
         paused_at=row.paused_at,
         is_active=row.is_active,
         created_at=row.created_at,
+        options=dict(row.data_mapping_schema or {}),
     )
 
 
@@ -51,23 +54,38 @@ def get_source(session: Session, source_id: uuid.UUID) -> SourceOut:
     return _out(_get(session, source_id))
 
 
-def _check_address(base_url: str | None, allow_private: bool) -> None:
-    problem = None if base_url is None or allow_private else private_address_problem(base_url)
-    if problem is not None:
-        raise InvalidInput(
-            [
-                FieldProblem(
-                    "base_url", f"{problem}; an operator can allow it with FRONTIER_ALLOW_PRIVATE_SOURCES=1"
-                )
-            ]
-        )
+def _check_address(base_url: str | None, options: dict[str, Any] | None, allow_private: bool) -> None:
+    """Every URL the source would fetch (its base URL, and URLs among its options such as extra feeds)."""
+    if allow_private:
+        return
+    urls = [("base_url", base_url)] if base_url else []
+    for key, value in (options or {}).items():
+        values = value if isinstance(value, list) else [value]
+        urls += [
+            (f"options.{key}", v) for v in values if isinstance(v, str) and v.startswith(("http:", "https:"))
+        ]
+    problems = [
+        FieldProblem(field, f"{problem}; an operator can allow it with FRONTIER_ALLOW_PRIVATE_SOURCES=1")
+        for field, url in urls
+        if (problem := private_address_problem(url)) is not None
+    ]
+    if problems:
+        raise InvalidInput(problems)
 
 
 def create_source(
-    session: Session, box: SecretBox, data: SourceIn, admin_id: uuid.UUID, *, allow_private: bool = False
+    session: Session,
+    box: SecretBox,
+    data: SourceIn,
+    admin_id: uuid.UUID | None,
+    *,
+    allow_private: bool = False,
 ) -> SourceOut:
-    """Add a data source; Conflict when the name is taken, InvalidInput for a private address."""
-    _check_address(data.base_url, allow_private)
+    """Add a data source (its options validated for its type: InvalidInput naming ``options.<key>``; a
+    private, loopback or link-local address refused unless ``allow_private``); Conflict when the name is
+    taken. ``admin_id`` is None when an operator adds it from the command line."""
+    _check_address(data.base_url, data.options, allow_private)
+    options = validate_options(data.source_type, data.options)
     taken = session.scalars(
         select(ExternalDataSource).where(ExternalDataSource.source_name == data.source_name)
     )
@@ -80,6 +98,7 @@ def create_source(
         authentication_type=data.authentication_type,
         rate_limit_per_hour=data.rate_limit_per_hour,
         is_active=data.is_active,
+        data_mapping_schema=options,
         api_key_encrypted=box.encrypt(data.api_key.get_secret_value()) if data.api_key else None,
     )
     session.add(row)
@@ -100,7 +119,7 @@ def update_source(
 ) -> SourceOut:
     """Change a data source (a new API key is encrypted; null removes it)."""
     row = _get(session, source_id)
-    _check_address(data.base_url, allow_private)
+    _check_address(data.base_url, data.options, allow_private)
     changes = data.model_dump(exclude_unset=True)
     if "api_key" in changes:
         key = data.api_key
@@ -108,6 +127,8 @@ def update_source(
     for field in ("base_url", "authentication_type", "rate_limit_per_hour", "is_active"):
         if field in changes and changes[field] is not None:
             setattr(row, field, changes[field])
+    if "options" in changes:  # replaces the options whole; null removes them
+        row.data_mapping_schema = validate_options(row.source_type, data.options)
     session.flush()
     record(
         session,

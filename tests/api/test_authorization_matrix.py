@@ -94,6 +94,9 @@ MATRIX: dict[Route, dict[str, int]] = {
     ("GET", "/api/v1/admin/sources/{source_id}"): admins_only(200),
     ("PATCH", "/api/v1/admin/sources/{source_id}"): admins_only(200),
     ("DELETE", "/api/v1/admin/sources/{source_id}"): admins_only(204),
+    ("GET", "/api/v1/admin/sources/{source_id}/schedules"): admins_only(200),
+    ("POST", "/api/v1/admin/sources/{source_id}/schedules"): admins_only(201),
+    ("GET", "/api/v1/admin/sources/{source_id}/runs"): admins_only(200),
     ("GET", "/api/v1/models"): everyone(200),
     ("POST", "/api/v1/models"): admins_only(201),
     ("GET", "/api/v1/models/{model_id}"): everyone(200),
@@ -173,6 +176,10 @@ BODIES: dict[Route, Body] = {
         "base_url": "https://example.com/feed.xml",
     },
     ("PATCH", "/api/v1/admin/sources/{source_id}"): lambda w, a: {"rate_limit_per_hour": 100},
+    ("POST", "/api/v1/admin/sources/{source_id}/schedules"): lambda w, a: {
+        "sync_schedule_cron": "0 3 * * *",
+        "data_types_to_sync": ["topics"],
+    },
     ("POST", "/api/v1/models"): lambda w, a: {
         "model_name": f"new model of {a}",
         "version": "2.0",

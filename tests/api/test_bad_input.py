@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from frontier.accounts.models import AccessToken, EnthusiastProfile, TechnologyExpertise, User, UserSession
 from frontier.db.system_logs import SystemLog
-from frontier.ingest.models import ExternalDataSource
+from frontier.ingest.models import DataSyncJob, ExternalDataSource
 from frontier.models.models import AiModel
 from frontier.trends.models import TechnologyFollow, TrendNotification
 
@@ -52,6 +52,7 @@ TABLES = (
     TechnologyExpertise,
     EnthusiastProfile,
     ExternalDataSource,
+    DataSyncJob,
     AiModel,
     TechnologyFollow,
     TrendNotification,
@@ -81,6 +82,7 @@ EXPERTISE_PATCH = {"current_expertise_level": "expert", "confidence_rating": "0.
 TOKEN = {"name": "laptop", "kind": "api", "expires_in_days": 30}
 SOURCE = {"source_name": "A new feed", "source_type": "rss_feed", "base_url": "https://example.com/feed.xml"}
 SOURCE_PATCH = {"rate_limit_per_hour": 100}
+SCHEDULE = {"sync_schedule_cron": "0 3 * * *", "data_types_to_sync": ["topics"], "retry_attempts": 2}
 MODEL = {"model_name": "ranker", "version": "3.1", "model_type": "recommendation", "accuracy_score": "0.9"}
 MODEL_PATCH = {"precision_score": "0.5"}
 ROLE = {"role": "admin"}
@@ -520,6 +522,27 @@ CASES: list[Case] = [
             ("active number", "is_active", 1),
             ("stored ciphertext is not writable", "api_key_encrypted", "fv1:x:y"),
             ("failures are not writable", "consecutive_failures", 0),
+            ("options unknown key", "options", {"colour": "red"}),
+            ("options feed not http", "options", {"feeds": ["ftp://example.com/feed"]}),
+            ("options lookback 0", "options", {"initial_lookback_days": 0}),
+        ],
+    ),
+    *body_cases(
+        "schedule",
+        "admin",
+        "POST",
+        "/api/v1/admin/sources/{source_id}/schedules",
+        SCHEDULE,
+        [
+            ("cron not cron", "sync_schedule_cron", "every day"),
+            ("cron 61st minute", "sync_schedule_cron", "61 * * * *"),
+            ("cron 10k", "sync_schedule_cron", HUGE),
+            ("data type of another connector", "data_types_to_sync", ["downloads"]),
+            ("data types not a list", "data_types_to_sync", "topics"),
+            ("minutes 0", "sync_frequency_minutes", 0),
+            ("retries string", "retry_attempts", "3"),
+            ("workers 100", "parallel_workers", 100),
+            ("last run is not writable", "last_run_at", "2026-01-01T00:00:00Z"),
         ],
     ),
     *body_cases(
@@ -850,6 +873,7 @@ def test_the_valid_bodies_are_accepted(world: World) -> None:
         ("PATCH", f"/api/v1/admin/users/{world.owner.user_id}", ROLE, admin, 200),
         ("POST", "/api/v1/admin/sources", SOURCE, admin, 201),
         ("PATCH", f"/api/v1/admin/sources/{world.source_id}", SOURCE_PATCH, admin, 200),
+        ("POST", f"/api/v1/admin/sources/{world.source_id}/schedules", SCHEDULE, admin, 201),
         ("POST", "/api/v1/models", MODEL, admin, 201),
         ("PATCH", f"/api/v1/models/{world.model_id}", MODEL_PATCH, admin, 200),
         ("PUT", "/api/v1/me/password", PASSWORD_CHANGE, owner, 200),

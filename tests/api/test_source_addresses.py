@@ -53,3 +53,17 @@ def test_an_operator_can_allow_private_sources(world: World) -> None:
             headers=world.headers("admin"),
         )
     assert answer.status_code == 201, answer.text
+
+
+def test_a_feed_among_the_options_at_a_private_address_is_refused(world: World) -> None:
+    answer = world.client.post(
+        "/api/v1/admin/sources",
+        json={
+            "source_name": "blogs",
+            "source_type": "rss_feed",
+            "base_url": "https://example.com/atom.xml",
+            "options": {"feeds": ["https://example.org/rss", "http://192.168.0.10/rss"]},
+        },
+        headers=world.headers("admin"),
+    )
+    assert_invalid(answer, "options.feeds")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,3 +114,11 @@ def source_row(db: Database, source_id: uuid.UUID) -> ExternalDataSource:
         source = session.get(ExternalDataSource, source_id)
         assert source is not None
         return source
+
+
+def nothing_listening() -> str:
+    """The URL of a local port nobody listens on (bound, then released): connections to it are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +29,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    on_request: Callable[[], None] | None = None  # runs when the request arrives (e.g. to signal the client)
 
 
 def fixture(name: str, status: int = 200, **kwargs: object) -> Reply:
@@ -105,6 +106,8 @@ class ReplayServer:
                 with server._lock:
                     server.requests.append(Seen(path, query, dict(self.headers.items()), self.path))
                     reply = server._match(path, query)
+                if reply.on_request is not None:
+                    reply.on_request()
                 if reply.delay:
                     time.sleep(reply.delay)
                 body = reply.body.replace(b"{base}", server.url.encode())

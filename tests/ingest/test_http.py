@@ -22,11 +22,11 @@ from frontier.ingest.http import (
     RateLimitExceeded,
     SourceClient,
     SourceRateLimiter,
+    SourceUnreachable,
     open_client,
-    parse_retry_after,
-    provider_wait,
 )
-from tests.ingest.conftest import API_TOKEN, NOW, Sleeps
+from frontier.ingest.provider_waits import parse_retry_after, provider_wait
+from tests.ingest.conftest import API_TOKEN, NOW, Sleeps, nothing_listening
 from tests.ingest.replay import ReplayServer, Reply, fixture, truncated
 
 T = TypeVar("T")
@@ -258,3 +258,43 @@ def test_retry_after_date_in_the_past_means_no_wait() -> None:
     past = format_datetime(NOW - timedelta(seconds=5), usegmt=True)
     assert parse_retry_after(past, NOW) == 0.0
     assert datetime(2026, 1, 1, tzinfo=UTC) < NOW
+
+
+def test_a_host_refusing_connections_is_given_up_after_a_few_tries_and_never_asked_again(
+    sleeps: Sleeps,
+) -> None:
+    url = nothing_listening()
+    http = HttpOptions(timeout_seconds=2, sleep=sleeps, unreachable_after=3)
+
+    async def main() -> list[str]:
+        async with open_client(
+            "offline-source", url, rate_limit_per_hour=None, attempts=10, options=http, clock=FixedClock(NOW)
+        ) as client:
+            failures = []
+            for path in ("/a", "/b", "/c", "/d"):
+                with pytest.raises(SourceUnreachable) as caught:
+                    await client.get(path)
+                failures.append(str(caught.value))
+            return failures
+
+    failures = asyncio.run(main())
+
+    assert len(sleeps.calls) == 2  # three connections in all (not ten per request), then no more waiting
+    host = url.removeprefix("http://")
+    assert failures[0] == failures[-1]
+    assert f"source 'offline-source' is unreachable: {host} refused the connection" in failures[0]
+    assert "check the network connection" in failures[0]
+
+
+def test_a_timeout_waiting_for_an_answer_keeps_its_retries(replay: ReplayServer, http: HttpOptions) -> None:
+    replay.route("/slow", Reply(delay=1.0))
+
+    with pytest.raises(FetchError, match="failed after 5 attempts") as caught:
+        call(
+            replay,
+            HttpOptions(timeout_seconds=0.2, sleep=http.sleep, unreachable_after=2),
+            get_json("/slow"),
+            attempts=5,
+        )
+
+    assert not isinstance(caught.value, SourceUnreachable)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,11 +14,12 @@ from sqlalchemy import select
 from frontier.clock import FixedClock
 from frontier.db.session import Database
 from frontier.errors import NotFound
-from frontier.ingest import sync
+from frontier.ingest import outcome
 from frontier.ingest.connectors.github import GitHubConnector
 from frontier.ingest.http import HttpOptions
 from frontier.ingest.models import DataSyncJob, DataSyncRun
-from frontier.ingest.sync import RunReport, run_source, sync_window, unpause_source
+from frontier.ingest.runs import Worker, resume_source
+from frontier.ingest.sync import RunReport, run_source, sync_window
 from frontier.security.secrets import SecretBox
 from tests.ingest.conftest import API_TOKEN, AS_OF, NOW, add_source, observation_count, runs_of, source_row
 from tests.ingest.replay import ReplayServer, Reply, fixture, truncated
@@ -124,13 +125,13 @@ def test_a_write_that_fails_midway_leaves_no_partial_rows(
 ) -> None:
     github_routes(replay)
     source_id = github_source(db, replay, box)
-    real_upsert = sync.upsert_observations
+    real_upsert = outcome.upsert_observations
 
     def write_then_break(*args: Any, **kwargs: Any) -> int:
         real_upsert(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(sync, "upsert_observations", write_then_break)
+    monkeypatch.setattr(outcome, "upsert_observations", write_then_break)
     report = run(db, "github-test", clock, box, http, technologies=REACT_AND_NEXT)
 
     assert report.status == "failed"
@@ -173,7 +174,7 @@ def test_consecutive_failures_pause_the_source_at_the_threshold(
     assert len(runs_of(db, source_id)) == 3  # a paused source starts no run
 
     with db.session() as session:
-        unpause_source(session, "github-test")
+        resume_source(session, "github-test", NOW, Worker.current())
     github_routes(replay)
     assert run(db, "github-test", clock, box, http, technologies=["react"]).status == "success"
 
@@ -329,8 +330,8 @@ def test_feed_runs_return_entries_and_write_no_observations(
     assert report.rows_written == 0
 
 
-def test_the_window_starts_at_the_last_success_and_always_covers_last_month() -> None:
+def test_the_window_starts_where_the_source_is_complete_and_always_covers_last_month() -> None:
     assert sync_window(date(2026, 11, 15), None, 90) == (date(2026, 8, 17), date(2026, 11, 15))
-    last = datetime(2026, 11, 14, 6, 0, tzinfo=UTC)
-    assert sync_window(date(2026, 11, 15), last, 90) == (date(2026, 10, 1), date(2026, 11, 15))
-    assert sync_window(date(2026, 11, 15), datetime(2026, 9, 20, tzinfo=UTC), 90)[0] == date(2026, 9, 18)
+    assert sync_window(date(2026, 11, 15), date(2026, 11, 14), 90) == (date(2026, 10, 1), date(2026, 11, 15))
+    assert sync_window(date(2026, 11, 15), date(2026, 9, 20), 90)[0] == date(2026, 9, 18)
+    assert sync_window(date(2026, 11, 15), date(2026, 1, 20), 90)[0] == date(2026, 8, 17)  # at most 90 days

@@ -53,6 +53,12 @@ class ConnectorKind:
     api_key_query_parameter: str | None = None
     other_origins: Callable[[Mapping[str, Any]], list[str]] = lambda options: []
 
+    @property
+    def data_types(self) -> tuple[str, ...]:
+        """What its connector can sync (data_sync_jobs.data_types_to_sync picks among these)."""
+        types: tuple[str, ...] = getattr(self.make, "data_types", ())
+        return types
+
 
 CONNECTORS: dict[str, ConnectorKind] = {
     "github_api": ConnectorKind(GitHubConnector, "github"),
