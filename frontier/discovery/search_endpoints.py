@@ -1,7 +1,8 @@
 """``GET /api/v1/search``: learning content for a natural-language query (public, rate-limited, cached).
 
-The answer is a plain JSON list, the same items ``frontier search --json`` prints: a search returns at most
-``MAX_LIMIT`` items, best first, so there is nothing to page through.
+The answer holds ``items``, the list ``frontier search --json`` prints (at most ``MAX_LIMIT``, best first, so
+there is nothing to page through), and a ``notice`` saying why there are none when search can't run yet (no
+content, no embedding model): an ordinary state of a new installation, answered 200 rather than 5xx.
 
 Results are cached as ``DEEP_DIVE_CONTENT`` (2 hours): they depend only on the content and its vectors, which
 change when content is imported or re-embedded, and those writes invalidate the ``content`` tag. They are the
@@ -10,10 +11,10 @@ same for everyone (``user_id=None``), so one cached answer serves every caller.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import TypeAdapter
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field, TypeAdapter
 
 from frontier.api.auth import rate_limit
 from frontier.api.deps import SessionDep
@@ -37,17 +38,16 @@ RESULTS = TypeAdapter(list[SearchResult])
 CACHE_TAGS = ("content",)
 
 
-UNAVAILABLE: dict[int | str, dict[str, Any]] = {
-    503: {
-        "description": "No content or no embedding model yet",
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-}
+class SearchAnswer(BaseModel):
+    """Search results, and why there are none when search can't run yet."""
+
+    items: list[SearchResult]
+    notice: str | None = Field(
+        default=None, description="Why there are no items although the query is fine (e.g. no content yet)"
+    )
 
 
-@router.get(
-    "/search", response_model=list[SearchResult], summary="Search learning content", responses=UNAVAILABLE
-)
+@router.get("/search", response_model=SearchAnswer, summary="Search learning content")
 def search_content(
     request: Request,
     session: SessionDep,
@@ -69,9 +69,9 @@ def search_content(
         int | None, Query(ge=1, le=MAX_MINUTES, description="Only items taking at most this long")
     ] = None,
     depth: Annotated[ExplorationDepth | None, Query(description="Only items of this depth")] = None,
-) -> list[SearchResult]:
+) -> SearchAnswer:
     """The best learning resources for the query, best first; each names its section, technologies and tags
-    (ecosystems, format, kind). 503 while there is no content or no embedding model yet."""
+    (ecosystems, format, kind). No items and a ``notice`` while there is no content or embedding model yet."""
     query = clean_query(q)
     check_limit(limit)
     filters = content_filters(ecosystem, format, max_minutes, depth)
@@ -85,6 +85,6 @@ def search_content(
             model=RESULTS,
             tags=CACHE_TAGS,
         )
-    except SearchUnavailable as error:
-        raise HTTPException(503, str(error)) from error
-    return results
+    except SearchUnavailable as error:  # not cached: the next search after an import finds content
+        return SearchAnswer(items=[], notice=str(error))
+    return SearchAnswer(items=results)
