@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from frontier.db.system_logs import record
 from frontier.trends.forecasting.backtest import BacktestReport, run_backtest
 from frontier.trends.forecasting.models import DEFAULT_LEVEL, Forecast, make_forecaster
+from frontier.trends.forecasting.models.base import check_finite
 from frontier.trends.forecasting.series import MonthlySeries, series_from_points
 from frontier.trends.models import TrendPrediction, TrendPredictionModel
 
@@ -137,6 +138,7 @@ def store_forecasts(session: Session, as_of: date, model: str = DEFAULT_MODEL) -
         return ForecastRun(model, 0, 0, score_due(session, as_of))
     ordered = [series[key] for key in sorted(series)]
     forecasts = make_forecaster(model).fit(ordered, HORIZON).predict(ordered, HORIZON, DEFAULT_LEVEL)
+    check_finite(model, forecasts, " (stored forecasts)")  # NaN would be stored as a prediction otherwise
     values = []
     for one, forecast in zip(ordered, forecasts, strict=True):
         technology_id, source, metric = one.series_id.split("|")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -11,6 +13,10 @@ from frontier.api.app import create_app
 from frontier.db.session import Database
 from frontier.trends import forecast_store
 from frontier.trends.analytics import compute_scores
+from frontier.trends.forecasting import ForecastNotFinite
+from frontier.trends.forecasting.models import DEFAULT_LEVEL, FORECASTERS, Forecast
+from frontier.trends.forecasting.models.baselines import NaiveForecaster
+from frontier.trends.forecasting.series import MonthlySeries
 from frontier.trends.models import TrendPrediction
 
 ORIGIN = date(2024, 9, 1)  # the demo's series run to 2025-08: a year of them is left to score against
@@ -64,3 +70,29 @@ def test_forecast_route_shows_the_latest_forecast_of_each_signal(db: Database) -
     assert points[0]["month"] == "2024-09" and all(p["lo"] <= p["value"] <= p["hi"] for p in points)
     models = client.get("/api/v1/forecast-models").json()
     assert any(m["model"] == "naive" and m["stored"] > 0 for m in models)
+
+
+class AllNaN(NaiveForecaster):
+    """The naive forecaster, except that every forecast's last month is NaN."""
+
+    name = "all-nan"
+
+    def predict(
+        self, series: Sequence[MonthlySeries], horizon: int, level: float = DEFAULT_LEVEL
+    ) -> list[Forecast]:
+        forecasts = super().predict(series, horizon, level)
+        for forecast in forecasts:
+            forecast.mean[-1] = float("nan")
+        return forecasts
+
+
+def test_a_model_forecasting_nan_stores_nothing_and_names_itself(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(FORECASTERS, "all-nan", AllNaN)
+    before = _count(db)
+    with db.session() as session:
+        compute_scores(session, ORIGIN)  # series are those of scored technologies
+    with pytest.raises(ForecastNotFinite, match="model 'all-nan' forecast nan"), db.session() as session:
+        forecast_store.store_forecasts(session, ORIGIN, model="all-nan")
+    assert _count(db) == before
