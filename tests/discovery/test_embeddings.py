@@ -12,9 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-import procrastinate
 import pytest
-from procrastinate.testing import InMemoryConnector
 from sqlalchemy import func, select, text, update
 
 from frontier.db.session import Database
@@ -40,6 +38,7 @@ from frontier.discovery.embeddings.minilm import packaged_model_path, packaged_t
 from frontier.discovery.models import ContentEmbedding, ExplorationContent, ExplorationEmbeddingModel
 from frontier.discovery.tasks import refresh_embeddings
 from frontier.ingest.connectors.base import FeedEntry
+from frontier.jobs.app import task_app
 
 
 class HashingBackend:
@@ -268,8 +267,7 @@ def test_the_whole_demo_embeds_with_minilm(content: Database, minilm: MiniLMBack
 
 
 def test_reembed_is_a_periodic_task_with_one_queued_run_at_most() -> None:
-    app = procrastinate.App(connector=InMemoryConnector())
-    app.add_tasks_from(tasks.blueprint, namespace="discovery")
+    app = task_app()  # the process's one app: registering the blueprint again would rename its tasks
     periodic = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
     assert periodic["discovery:reembed"] == tasks.REEMBED_CRON
     assert app.tasks["discovery:reembed"].queueing_lock == tasks.REEMBED_LOCK
