@@ -310,12 +310,27 @@ scored AS (
 chosen AS (
     SELECT * FROM (
         SELECT s.*, dense_rank() OVER (PARTITION BY s.minutes ORDER BY s.group_best DESC, s.grp) AS group_rank
-        FROM scored s WHERE s.in_group <= :cap
+        FROM scored s WHERE s.in_group <= :cap OR s.position > 1
     ) g
+    -- an item the person started stays a candidate: a session plan continues it first (planner_sessions)
     WHERE g.group_rank <= (:max_minutes - g.minutes) / least(g.minutes, (SELECT minutes FROM shortest)) + 2
+       OR g.position > 1
 )
 SELECT content_id, unit_id, position, minutes, technology_id, depth_rank, similarity, score FROM chosen
 ORDER BY score DESC, content_id"""
+# The units of each candidate item from its next one on (``:content_ids`` with ``:positions``), at most
+# ``:max_units`` each (the most a budget holds): a session plan may take several in a row and finish the item.
+REMAINING_UNITS = """
+SELECT u.content_id, u.unit_id, u.position, u.estimated_minutes AS minutes
+FROM unnest(CAST(:content_ids AS uuid[]), CAST(:positions AS int[])) AS b(content_id, position)
+JOIN exploration_units u ON u.content_id = b.content_id
+ AND u.position >= b.position AND u.position < b.position + :max_units
+ORDER BY u.content_id, u.position
+"""
+# The shortest unit a plan could start (an empty plan says what budget would fit it).
+SHORTEST_UNIT = (
+    "SELECT min(first_minutes) FROM path_classes WHERE items > 0 AND first_minutes >= :min_minutes"
+)
 # What a path shows and explains about the units the planner chose (``:content_ids`` .. ``:scores``, one entry
 # per unit): read after planning, for a dozen units rather than every candidate.
 PATH_DETAILS = f"""{_PERSON},

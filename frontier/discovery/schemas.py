@@ -20,6 +20,7 @@ class PathItem(BaseModel):
     url: str | None
     section: str | None
     format: str | None
+    depth: str | None = Field(description="surface, moderate, deep or expert: foundations come first")
     part: int = Field(description="Which part of the item this unit is")
     parts: int = Field(description="How many parts the item has")
     minutes: int
@@ -34,7 +35,10 @@ class PathOut(BaseModel):
     budget_minutes: int
     total_minutes: int
     objective: float
+    technologies: int = Field(description="How many technologies the plan touches (a few per session)")
     items: list[PathItem]
+    notice: str | None = Field(default=None, description="Why the plan is empty, and what would fit")
+    minutes_needed: int | None = Field(default=None, description="The budget that would give a plan")
 
 
 Device = Literal["mobile", "tablet", "desktop"]
