@@ -18,6 +18,7 @@ from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
 
 from frontier.discovery import paths_sql as sql
+from frontier.discovery.context_fit import context_scores, context_sql
 from frontier.discovery.embeddings import active_model
 from frontier.discovery.planner import MAX_BUDGET_MINUTES, Candidate, PlanOptions
 from frontier.discovery.planner_sessions import SessionItem, SessionPlan, counted_values, plan_session
@@ -36,12 +37,18 @@ class _Row:
 
 
 def _candidates(
-    session: Session, user_id: uuid.UUID, max_minutes: int, limit: int, extra: str = "", **params: Any
+    session: Session,
+    user_id: uuid.UUID,
+    max_minutes: int,
+    limit: int,
+    extra: str = "",
+    context: str = "0",
+    **params: Any,
 ) -> list[RowMapping]:
-    """The best ``limit`` next units by score that fit ``max_minutes`` (``sql.CANDIDATES``)."""
-    return _run(
-        session, sql.CANDIDATES.replace("{extra}", extra), user_id, max_minutes, limit=limit, **params
-    )
+    """The best ``limit`` next units by score (plus the SQL term ``context``) that fit ``max_minutes``
+    (``sql.CANDIDATES``)."""
+    statement = sql.CANDIDATES.replace("{extra}", extra).replace("{context}", context)
+    return _run(session, statement, user_id, max_minutes, limit=limit, **params)
 
 
 def _run(
@@ -293,16 +300,9 @@ def _path_details(
     return {str(r["unit_id"]): r for r in rows}
 
 
-def _fits(device: str, minutes: int, attention: int) -> float:
-    if device == "mobile":
-        return 10.0 if minutes <= attention else 6.0 if minutes <= 2 * attention else 2.0
-    if device == "tablet":
-        return 9.0 if minutes <= 15 else 5.0
-    return 8.0
-
-
 def contextual_picks(session: Session, user_id: uuid.UUID, context: ContextIn) -> list[ContextPick]:
-    """Up to ten units suited to the device, connection, attention span and time available now."""
+    """Up to ten units suited to the device, connection, attention span and time available now: the best next
+    units that fit the time by the person's score plus the moment's terms (``context_fit``)."""
     text_only = context.connection in ("limited", "offline", "2g")
     no_video = context.connection == "3g"
     extra = sql.CONTEXT_FILTER + (" AND c.format NOT IN ('video')" if no_video else "")
@@ -310,26 +310,15 @@ def contextual_picks(session: Session, user_id: uuid.UUID, context: ContextIn) -
         session,
         user_id,
         context.minutes,
-        200,
+        10,
         extra,
+        context_sql(context),
         text_only=text_only,
         text_formats=list(sql.TEXT_FORMATS),
     )
     picks = []
     for row in rows:
-        fit = _fits(context.device, int(row["minutes"]), context.attention_span)
-        attention = (
-            3.0
-            if row["minutes"] <= context.attention_span
-            else 1.0
-            if row["minutes"] <= 2 * context.attention_span
-            else 0.0
-        )
-        connection = (
-            2.0 if context.connection in ("wifi", "5g") else 1.0 if context.connection == "4g" else 0.0
-        )
-        personal = float(row["score"])
-        total = round(fit + attention + connection + personal, 3)
+        explanation = context_scores(row, context)
         picks.append(
             ContextPick(
                 unit_id=row["unit_id"],
@@ -338,13 +327,8 @@ def contextual_picks(session: Session, user_id: uuid.UUID, context: ContextIn) -
                 url=row["url"],
                 format=row["format"],
                 minutes=int(row["minutes"]),
-                score=total,
-                explanation={
-                    "device_fit": fit,
-                    "attention_fit": attention,
-                    "connection": connection,
-                    "personal": round(personal, 3),
-                },
+                score=round(float(row["score"]), 3),
+                explanation=explanation,
                 why=_reasons(row),
             )
         )

@@ -80,7 +80,7 @@ recent AS (
 
 _HEAD = f"""{_PERSON},
 items AS MATERIALIZED (
-    SELECT c.content_id, coalesce(d.last_position, 0) + 1 AS next_position, {_PARTIAL} AS partial
+    SELECT c.content_id, coalesce(d.last_position, 0) + 1 AS next_position, {_PARTIAL} + {{context}} AS partial
     FROM exploration_content c
     CROSS JOIN profile pr
     LEFT JOIN done d ON d.content_id = c.content_id
@@ -143,7 +143,8 @@ ORDER BY b.score DESC, c.content_id
 """
 
 # Every item's next unit that fits ``:max_minutes``, the best ``:limit`` by score (contextual picks, scoring
-# a given list), computed exactly without reading every unit and vector: (1) every item's partial score;
+# a given list; ``{context}``, 0 or the moment's terms of contextual picks, is part of the partial score
+# and so of the score), computed exactly without reading every unit and vector: (1) every item's partial score;
 # (2) the best ``2 * :limit`` by partial score get their exact score, whose ``:limit``-th best among those with
 # a next unit that fits, theta, is a lower bound of the true ``:limit``-th best; (3) only items whose partial
 # score plus the most similarity can add reaches theta can make the list, and only those are scored. With
@@ -345,5 +346,11 @@ chosen AS (
 # its "limited connection gets markdown only" made a rule over text formats).
 TEXT_FORMATS = ("html", "markdown", "pdf", "epub", "text")
 CONTEXT_FILTER = "AND (NOT :text_only OR c.format = ANY(CAST(:text_formats AS text[])))"
+# The next unit's length, for the contextual score's attention term (``paths.context_sql``): one index probe
+# per item, so picks are chosen by the score the moment gives them, not only re-ranked among the person's best.
+NEXT_MINUTES = (
+    "(SELECT u.estimated_minutes FROM exploration_units u "
+    "WHERE u.content_id = c.content_id AND u.position = coalesce(d.last_position, 0) + 1)::float8"
+)
 # Only the listed items (``score_content``: scoring a selection made elsewhere).
 ONLY_CONTENT = "AND c.content_id = ANY(CAST(:content_ids AS uuid[]))"

@@ -50,10 +50,11 @@ class ContextIn(BaseModel):
 
     device: Device = "desktop"
     connection: Connection = "wifi"
+    # defaults a learning unit fits (the demo's are 10-25 minutes): the defaults answer with picks
     attention_span: int = Field(
-        default=5, ge=1, le=240, description="Minutes of focus available at a stretch"
+        default=20, ge=1, le=240, description="Minutes of focus available at a stretch"
     )
-    minutes: int = Field(default=5, ge=1, le=480, description="Time available")
+    minutes: int = Field(default=30, ge=1, le=480, description="Time available")
 
 
 class ContextPick(BaseModel):
