@@ -139,7 +139,8 @@ def _solve_group(
 
 def _add_group(table: Table, best: Table) -> npt.NDArray[np.intp]:
     """Offer a group (its best value per total of minutes) to the table of groups in place; returns, per
-    (groups used, minutes), how many minutes the group took there (0: not used)."""
+    (groups used, minutes), how many minutes the group took there (0: not used). One numpy operation per
+    length the group can take (all at once, as one (groups, lengths, minutes) array, was slower)."""
     budget = table.shape[1] - 1
     lengths = np.zeros(table.shape, dtype=np.intp)
     before = table.copy()
