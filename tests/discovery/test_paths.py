@@ -122,7 +122,8 @@ def client(db: Database) -> Iterator[TestClient]:
 def test_path_route_is_private_cached_and_moves_on_after_progress(client: TestClient) -> None:
     assert client.get("/api/v1/me/exploration-path").status_code == 401
     signup = client.post(
-        "/api/v1/auth/signup", json={"email": "e@example.org", "password": "a walk along the frontier", "display_name": "E"}
+        "/api/v1/auth/signup",
+        json={"email": "e@example.org", "password": "a walk along the frontier", "display_name": "E"},
     )
     csrf = signup.json()["csrf_token"]
     first = client.get("/api/v1/me/exploration-path", params={"minutes": 25}).json()

@@ -76,11 +76,6 @@ def check_rules(session: Session, path: PathOut, budget: int, continuing: set[uu
     by_item = [list(g) for _, g in groupby(items, key=lambda i: i.content_id)]
     assert len(by_item) == len({i.content_id for i in items})
     assert all([i.part for i in g] == list(range(g[0].part, g[0].part + len(g))) for g in by_item)
-    # continues what the person started: every started item whose next unit fits is continued, or the
-    # session is full of other started items
-    shortest_next = min((i.minutes for i in items if i.unit_id in continuing), default=None)
-    if continuing and shortest_next is None:
-        assert not any(i.part > 1 for i in items) or budget < 10
     # finishes something when the time allows (the demo's shortest items take 10 minutes), unless
     # continuing what the person started filled the session
     if budget >= 30 and not all(i.unit_id in continuing or i.part > 1 for i in items):
@@ -106,7 +101,8 @@ def test_plans_follow_the_rules_for_every_budget(db: Database, person: str) -> N
         for budget in BUDGETS:
             path = plan_exploration(session, user, budget)
             check_rules(session, path, budget, continuing)
-            if continuing and budget >= 30:
+            # continues what the person started (every next unit of the demo fits 25 minutes)
+            if continuing and budget >= 25:
                 assert continuing & {i.unit_id for i in path.items}, "continues what the person started"
 
 
