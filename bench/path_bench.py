@@ -16,8 +16,9 @@ The seed's ``generate_personalized_exploration_path`` runs with only its fatal t
 personalization_score cast to numeric), on the same rows. For every user and budget (25 and 120 minutes) both
 are timed, and both selections are scored by our objective: each item the seed chose becomes the person's next
 unit of that item with our per-item score (``frontier.discovery.paths.score_content``); the seed's list is
-trimmed to our constraints (``trim_to_constraints``, then the budget in its own order) and both are valued by
-``frontier.discovery.planner.objective``.
+trimmed to our constraints (``trim_to_constraints``, then the budget and the session's technologies in its own
+order) and valued by the session objective (``frontier.discovery.planner_sessions``, one unit per item, the
+continue bonus left out), which is what our plan's ``objective`` reports.
 
 Quick run: ``BENCH_ITEMS=20000 BENCH_USERS=20 python -m bench.path_bench``.
 """
@@ -47,7 +48,8 @@ from frontier.demo.loader import load_demo
 from frontier.discovery.content import UNIT_MINUTES
 from frontier.discovery.embeddings import active_model, drop_indexes, embedding_text, text_sha256
 from frontier.discovery.paths import OPTIONS, plan_exploration, score_content
-from frontier.discovery.planner import Candidate, objective, trim_to_constraints
+from frontier.discovery.planner import Candidate, trim_to_constraints
+from frontier.discovery.planner_sessions import SessionItem, counted_values, technologies_allowed
 from frontier.trends.analytics import compute_scores
 
 ITEMS = int(os.environ.get("BENCH_ITEMS", "100000"))
@@ -406,6 +408,45 @@ def within_budget(selection: Sequence[Candidate], budget: int) -> list[Candidate
     return kept
 
 
+def _seed_runs_allowed(selection: Sequence[Candidate], budget: int) -> int:
+    """How many of ``selection`` (in its order) stay within the session's number of technologies."""
+    groups: set[str] = set()
+    for n, c in enumerate(selection):
+        groups.add(str(c.technology or c.content_id))
+        if len(groups) > technologies_allowed(budget):
+            return n
+    return len(selection)
+
+
+def session_value(session: Session, selection: Sequence[Candidate]) -> float:
+    """``selection`` (one next unit per item, as the seed chooses) valued by the session objective
+    (``planner_sessions``, bonus for continuing left out): a unit finishes its item when it is the last."""
+    if not selection:
+        return 0.0
+    counts: dict[str, int] = dict(
+        session.execute(
+            text(
+                "SELECT content_id::text, count(*) FROM exploration_units WHERE content_id = ANY(:ids) GROUP BY 1"
+            ),
+            {"ids": [str(c.content_id) for c in selection]},
+        ).all()
+    )
+    runs = [
+        (
+            SessionItem(
+                str(c.content_id),
+                str(c.technology or c.content_id),
+                c.score,
+                (c.minutes,) * (int(counts[str(c.content_id)]) - c.position + 1),
+                c.position > 1,
+            ),
+            1,
+        )
+        for c in selection
+    ]
+    return sum(counted_values(runs, OPTIONS.decay))
+
+
 def _timed_call(action: Callable[[], Any]) -> tuple[Any, float]:
     started = time.perf_counter()
     result = action()
@@ -438,15 +479,11 @@ def compare(engine: Engine, users: Sequence[uuid.UUID]) -> dict[int, BudgetResul
                 seed_ids, seed_seconds = _timed_call(partial(seed_path, session, user_id, budget))
                 result.ours.append(ours_seconds)
                 result.seed.append(seed_seconds)
-                ours = score_content(session, user_id, [item.content_id for item in path.items])
                 chosen = score_content(session, user_id, seed_ids)
-                if len(ours) != len(path.items) or abs(objective(ours, OPTIONS) - path.objective) > 1e-3:
-                    raise RuntimeError(
-                        f"rescoring our own path for {user_id} did not reproduce its objective"
-                    )
                 kept = within_budget(trim_to_constraints(chosen, OPTIONS), budget)
-                result.ours_objective.append(objective(ours, OPTIONS))
-                result.seed_objective.append(objective(kept, OPTIONS))
+                kept = kept[: _seed_runs_allowed(kept, budget)]
+                result.ours_objective.append(path.objective)
+                result.seed_objective.append(session_value(session, kept))
                 result.seed_items.append(len(seed_ids))
                 result.seed_kept.append(len(kept))
                 result.ours_items.append(len(path.items))

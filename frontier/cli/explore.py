@@ -29,14 +29,25 @@ def explore(
     if as_json:
         typer.echo(json.dumps(path.model_dump(mode="json"), indent=2))
         return
-    table = Table(title=f"{path.total_minutes} of {path.budget_minutes} minutes for {email}")
-    for column in ("#", "minutes", "item (part)", "why"):
-        table.add_column(column)
+    if path.notice:
+        hint = f" Try --minutes {path.minutes_needed}." if path.minutes_needed else ""
+        typer.echo(path.notice + hint)
+        return
+    title = (
+        f"{path.total_minutes} of {path.budget_minutes} minutes for {email}, "
+        f"{path.technologies} technolog{'y' if path.technologies == 1 else 'ies'}, foundations first"
+    )
+    table = Table(title=title)
+    for column in ("#", "minutes", "item (part)", "depth", "link", "why"):
+        # a link is kept whole (folded, never cut with an ellipsis) so it can be copied
+        table.add_column(column, overflow="fold")
     for item in path.items:
         table.add_row(
             str(item.sequence),
             str(item.minutes),
             f"{item.title} ({item.part}/{item.parts})",
+            item.depth or "",
+            item.url or "",
             "; ".join(item.why),
         )
     console.print(table)

@@ -58,7 +58,7 @@ def _print_table(outcome: SearchOutcome) -> None:
     if outcome.terms.corrections:
         console.print(f"[dim]searched for: {outcome.terms.text}[/dim]", highlight=False)
     if not outcome.results:
-        console.print("no results: try other words or fewer filters")
+        console.print(f"{outcome.notice or 'no results'}: try other words or fewer filters")
         return
     table = Table(show_lines=False)
     for column in ("#", "score", "title", "section", "technologies", "tags", "url"):

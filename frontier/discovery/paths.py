@@ -18,13 +18,10 @@ from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
 
 from frontier.discovery import paths_sql as sql
+from frontier.discovery.context_fit import context_scores, context_sql
 from frontier.discovery.embeddings import active_model
-from frontier.discovery.planner import (
-    MAX_BUDGET_MINUTES,
-    Candidate,
-    PlanOptions,
-    plan_path,
-)
+from frontier.discovery.planner import MAX_BUDGET_MINUTES, Candidate, PlanOptions
+from frontier.discovery.planner_sessions import SessionItem, SessionPlan, counted_values, plan_session
 from frontier.discovery.schemas import ContextIn, ContextPick, PathItem, PathOut
 from frontier.errors import FieldProblem, InvalidInput
 
@@ -40,12 +37,18 @@ class _Row:
 
 
 def _candidates(
-    session: Session, user_id: uuid.UUID, max_minutes: int, limit: int, extra: str = "", **params: Any
+    session: Session,
+    user_id: uuid.UUID,
+    max_minutes: int,
+    limit: int,
+    extra: str = "",
+    context: str = "0",
+    **params: Any,
 ) -> list[RowMapping]:
-    """The best ``limit`` next units by score that fit ``max_minutes`` (``sql.CANDIDATES``)."""
-    return _run(
-        session, sql.CANDIDATES.replace("{extra}", extra), user_id, max_minutes, limit=limit, **params
-    )
+    """The best ``limit`` next units by score (plus the SQL term ``context``) that fit ``max_minutes``
+    (``sql.CANDIDATES``)."""
+    statement = sql.CANDIDATES.replace("{extra}", extra).replace("{context}", context)
+    return _run(session, statement, user_id, max_minutes, limit=limit, **params)
 
 
 def _run(
@@ -127,7 +130,8 @@ def score_content(
 
 
 def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> PathOut:
-    """The best set of units for the person within ``minutes``, foundations first, each with its reasons."""
+    """The plan for the person within ``minutes`` (``planner_sessions``: continue what they started, finish
+    something, a few technologies), foundations first, each step with its link and reasons."""
     if not 1 <= minutes <= 480:
         raise InvalidInput([FieldProblem("minutes", "must be between 1 and 480")])
     found = _run(
@@ -138,48 +142,140 @@ def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> Path
         cap=OPTIONS.max_per_technology,
         min_minutes=OPTIONS.min_minutes,
     )
-    candidates = [
-        Candidate(
-            unit_id=str(r["unit_id"]),
-            content_id=str(r["content_id"]),
-            minutes=int(r["minutes"]),
-            score=float(r["score"]),
-            technology=str(r["technology_id"]) if r["technology_id"] else None,
-            depth=int(r["depth_rank"]),
-            position=int(r["position"]),
-        )
-        for r in found
+    items, unit_ids = _session_items(session, found, minutes)
+    plan = plan_session(list(items.values()), minutes, OPTIONS.max_per_technology, OPTIONS.decay)
+    by_item = {str(r["content_id"]): r for r in found}
+    steps = _ordered_steps(plan, by_item, unit_ids)
+    similarity = {str(c.unit_id): float(by_item[str(c.content_id)]["similarity"]) for c, _ in steps}
+    rows = _path_details(session, user_id, [c for c, _ in steps], similarity)
+    deepest = max((c.depth for c, _ in steps), default=0)
+    out = [
+        _path_item(sequence, rows[str(c.unit_id)], c, counted, items[str(c.content_id)], deepest)
+        for sequence, (c, counted) in enumerate(steps, start=1)
     ]
-    plan = plan_path(candidates, minutes, OPTIONS)
-    similarity = {str(r["unit_id"]): float(r["similarity"]) for r in found}
-    rows = _path_details(session, user_id, [p.candidate for p in plan.items], similarity)
-    items = []
-    for planned in plan.items:
-        row = rows[str(planned.candidate.unit_id)]
-        items.append(
-            PathItem(
-                sequence=planned.sequence,
-                unit_id=uuid.UUID(str(planned.candidate.unit_id)),
-                content_id=row["content_id"],
-                title=row["title"],
-                url=row["url"],
-                section=row["section"],
-                format=row["format"],
-                part=int(row["position"]),
-                parts=int(row["unit_count"]),
-                minutes=planned.candidate.minutes,
-                score=round(planned.counted_score, 3),
-                # the candidates carried no reasons (only the chosen units are explained): the planner's own
-                # (a discount) come after the row's, as ``planner._why`` orders them
-                why=[*_reasons(row), *planned.why],
-                learning_outcome_prediction=_prediction(row, planned.candidate.score),
-            )
-        )
+    notice, needed = (None, None) if out else _empty_notice(session, minutes)
     return PathOut(
         budget_minutes=minutes,
-        total_minutes=plan.total_minutes,
-        objective=round(plan.objective_value, 3),
-        items=items,
+        total_minutes=sum(c.minutes for c, _ in steps),
+        objective=round(plan.value, 3),
+        technologies=len({item.group for item, _ in plan.runs}),
+        items=out,
+        notice=notice,
+        minutes_needed=needed,
+    )
+
+
+def _session_items(
+    session: Session, found: Sequence[RowMapping], minutes: int
+) -> tuple[dict[str, SessionItem], dict[str, list[str]]]:
+    """Each candidate item with its remaining units (as many as the budget could hold), and their unit ids,
+    by content id."""
+    if not found:
+        return {}, {}
+    units: dict[str, list[int]] = {}
+    unit_ids: dict[str, list[str]] = {}
+    for r in session.execute(
+        text(sql.REMAINING_UNITS),
+        {
+            "content_ids": [str(r["content_id"]) for r in found],
+            "positions": [int(r["position"]) for r in found],
+            "max_units": minutes // OPTIONS.min_minutes,
+        },
+    ).mappings():
+        units.setdefault(str(r["content_id"]), []).append(int(r["minutes"]))
+        unit_ids.setdefault(str(r["content_id"]), []).append(str(r["unit_id"]))
+    items = {
+        str(r["content_id"]): SessionItem(
+            key=str(r["content_id"]),
+            group=str(r["technology_id"] or r["content_id"]),
+            score=float(r["score"]),
+            unit_minutes=tuple(units[str(r["content_id"])]),
+            started=int(r["position"]) > 1,
+        )
+        for r in found
+    }
+    return items, unit_ids
+
+
+def _ordered_steps(
+    plan: SessionPlan, found: dict[str, RowMapping], unit_ids: dict[str, list[str]]
+) -> list[tuple[Candidate, float]]:
+    """Every unit of the plan's runs with what it counts for; foundations first (depth ascending), then a
+    technology's steps together (best technology first), an item's parts in order."""
+    values = counted_values(plan.runs, OPTIONS.decay)
+    counted = {item.key: v for (item, _), v in zip(plan.runs, values, strict=True)}
+    group_best: dict[str, float] = {}
+    for item, _ in plan.runs:
+        group_best[item.group] = max(group_best.get(item.group, 0.0), item.score)
+    steps = []
+    for item, units in plan.runs:
+        row = found[item.key]
+        for offset in range(units):
+            candidate = Candidate(
+                unit_id=unit_ids[item.key][offset],
+                content_id=item.key,
+                minutes=item.unit_minutes[offset],
+                score=item.score,
+                technology=item.group,
+                depth=int(row["depth_rank"]),
+                position=int(row["position"]) + offset,
+            )
+            steps.append((candidate, counted[item.key] / units))
+    steps.sort(
+        key=lambda s: (
+            s[0].depth,
+            -group_best[str(s[0].technology)],
+            s[0].technology,
+            -s[0].score,
+            str(s[0].content_id),
+            s[0].position,
+        )
+    )
+    return steps
+
+
+def _path_item(
+    sequence: int, row: RowMapping, c: Candidate, counted: float, item: SessionItem, deepest: int
+) -> PathItem:
+    why = [w for w in _reasons(row) if item.started or not w.startswith("continues where you stopped")]
+    if c.depth < deepest:
+        why.append(f"a foundation ({row['depth']}): it comes before the plan's deeper steps")
+    if int(row["position"]) == int(row["unit_count"]) and int(row["unit_count"]) > 1:
+        why.append(f"finishes {row['title']}")
+    elif not why:
+        why.append(f"part {row['position']} of {row['unit_count']}: scores {c.score:.1f} for you")
+    return PathItem(
+        sequence=sequence,
+        unit_id=row["unit_id"],
+        content_id=row["content_id"],
+        title=row["title"],
+        url=row["url"],
+        section=row["section"],
+        format=row["format"],
+        depth=row["depth"],
+        part=int(row["position"]),
+        parts=int(row["unit_count"]),
+        minutes=c.minutes,
+        score=round(counted, 3),
+        why=why,
+        learning_outcome_prediction=_prediction(row, c.score),
+    )
+
+
+def _empty_notice(session: Session, minutes: int) -> tuple[str, int | None]:
+    """Why nothing was planned, and the budget that would give a plan when a longer one would."""
+    shortest = session.execute(text(sql.SHORTEST_UNIT), {"min_minutes": OPTIONS.min_minutes}).scalar()
+    if shortest is None:
+        return "There is nothing to explore yet: no content has been loaded.", None
+    if shortest > minutes:
+        return (
+            f"Nothing fits in {minutes} minutes: the shortest unit you could start takes {shortest} minutes, "
+            f"so {shortest} minutes or more would give a plan.",
+            int(shortest),
+        )
+    return (
+        f"Nothing left to explore within {minutes} minutes: you have done or skipped every unit that fits.",
+        None,
     )
 
 
@@ -204,16 +300,9 @@ def _path_details(
     return {str(r["unit_id"]): r for r in rows}
 
 
-def _fits(device: str, minutes: int, attention: int) -> float:
-    if device == "mobile":
-        return 10.0 if minutes <= attention else 6.0 if minutes <= 2 * attention else 2.0
-    if device == "tablet":
-        return 9.0 if minutes <= 15 else 5.0
-    return 8.0
-
-
 def contextual_picks(session: Session, user_id: uuid.UUID, context: ContextIn) -> list[ContextPick]:
-    """Up to ten units suited to the device, connection, attention span and time available now."""
+    """Up to ten units suited to the device, connection, attention span and time available now: the best next
+    units that fit the time by the person's score plus the moment's terms (``context_fit``)."""
     text_only = context.connection in ("limited", "offline", "2g")
     no_video = context.connection == "3g"
     extra = sql.CONTEXT_FILTER + (" AND c.format NOT IN ('video')" if no_video else "")
@@ -221,26 +310,15 @@ def contextual_picks(session: Session, user_id: uuid.UUID, context: ContextIn) -
         session,
         user_id,
         context.minutes,
-        200,
+        10,
         extra,
+        context_sql(context),
         text_only=text_only,
         text_formats=list(sql.TEXT_FORMATS),
     )
     picks = []
     for row in rows:
-        fit = _fits(context.device, int(row["minutes"]), context.attention_span)
-        attention = (
-            3.0
-            if row["minutes"] <= context.attention_span
-            else 1.0
-            if row["minutes"] <= 2 * context.attention_span
-            else 0.0
-        )
-        connection = (
-            2.0 if context.connection in ("wifi", "5g") else 1.0 if context.connection == "4g" else 0.0
-        )
-        personal = float(row["score"])
-        total = round(fit + attention + connection + personal, 3)
+        explanation = context_scores(row, context)
         picks.append(
             ContextPick(
                 unit_id=row["unit_id"],
@@ -249,13 +327,8 @@ def contextual_picks(session: Session, user_id: uuid.UUID, context: ContextIn) -
                 url=row["url"],
                 format=row["format"],
                 minutes=int(row["minutes"]),
-                score=total,
-                explanation={
-                    "device_fit": fit,
-                    "attention_fit": attention,
-                    "connection": connection,
-                    "personal": round(personal, 3),
-                },
+                score=round(float(row["score"]), 3),
+                explanation=explanation,
                 why=_reasons(row),
             )
         )

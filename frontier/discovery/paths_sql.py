@@ -80,7 +80,7 @@ recent AS (
 
 _HEAD = f"""{_PERSON},
 items AS MATERIALIZED (
-    SELECT c.content_id, coalesce(d.last_position, 0) + 1 AS next_position, {_PARTIAL} AS partial
+    SELECT c.content_id, coalesce(d.last_position, 0) + 1 AS next_position, {_PARTIAL} + {{context}} AS partial
     FROM exploration_content c
     CROSS JOIN profile pr
     LEFT JOIN done d ON d.content_id = c.content_id
@@ -143,7 +143,8 @@ ORDER BY b.score DESC, c.content_id
 """
 
 # Every item's next unit that fits ``:max_minutes``, the best ``:limit`` by score (contextual picks, scoring
-# a given list), computed exactly without reading every unit and vector: (1) every item's partial score;
+# a given list; ``{context}``, 0 or the moment's terms of contextual picks, is part of the partial score
+# and so of the score), computed exactly without reading every unit and vector: (1) every item's partial score;
 # (2) the best ``2 * :limit`` by partial score get their exact score, whose ``:limit``-th best among those with
 # a next unit that fits, theta, is a lower bound of the true ``:limit``-th best; (3) only items whose partial
 # score plus the most similarity can add reaches theta can make the list, and only those are scored. With
@@ -310,12 +311,27 @@ scored AS (
 chosen AS (
     SELECT * FROM (
         SELECT s.*, dense_rank() OVER (PARTITION BY s.minutes ORDER BY s.group_best DESC, s.grp) AS group_rank
-        FROM scored s WHERE s.in_group <= :cap
+        FROM scored s WHERE s.in_group <= :cap OR s.position > 1
     ) g
+    -- an item the person started stays a candidate: a session plan continues it first (planner_sessions)
     WHERE g.group_rank <= (:max_minutes - g.minutes) / least(g.minutes, (SELECT minutes FROM shortest)) + 2
+       OR g.position > 1
 )
 SELECT content_id, unit_id, position, minutes, technology_id, depth_rank, similarity, score FROM chosen
 ORDER BY score DESC, content_id"""
+# The units of each candidate item from its next one on (``:content_ids`` with ``:positions``), at most
+# ``:max_units`` each (the most a budget holds): a session plan may take several in a row and finish the item.
+REMAINING_UNITS = """
+SELECT u.content_id, u.unit_id, u.position, u.estimated_minutes AS minutes
+FROM unnest(CAST(:content_ids AS uuid[]), CAST(:positions AS int[])) AS b(content_id, position)
+JOIN exploration_units u ON u.content_id = b.content_id
+ AND u.position >= b.position AND u.position < b.position + :max_units
+ORDER BY u.content_id, u.position
+"""
+# The shortest unit a plan could start (an empty plan says what budget would fit it).
+SHORTEST_UNIT = (
+    "SELECT min(first_minutes) FROM path_classes WHERE items > 0 AND first_minutes >= :min_minutes"
+)
 # What a path shows and explains about the units the planner chose (``:content_ids`` .. ``:scores``, one entry
 # per unit): read after planning, for a dozen units rather than every candidate.
 PATH_DETAILS = f"""{_PERSON},
@@ -330,5 +346,11 @@ chosen AS (
 # its "limited connection gets markdown only" made a rule over text formats).
 TEXT_FORMATS = ("html", "markdown", "pdf", "epub", "text")
 CONTEXT_FILTER = "AND (NOT :text_only OR c.format = ANY(CAST(:text_formats AS text[])))"
+# The next unit's length, for the contextual score's attention term (``paths.context_sql``): one index probe
+# per item, so picks are chosen by the score the moment gives them, not only re-ranked among the person's best.
+NEXT_MINUTES = (
+    "(SELECT u.estimated_minutes FROM exploration_units u "
+    "WHERE u.content_id = c.content_id AND u.position = coalesce(d.last_position, 0) + 1)::float8"
+)
 # Only the listed items (``score_content``: scoring a selection made elsewhere).
 ONLY_CONTENT = "AND c.content_id = ANY(CAST(:content_ids AS uuid[]))"

@@ -20,6 +20,7 @@ class PathItem(BaseModel):
     url: str | None
     section: str | None
     format: str | None
+    depth: str | None = Field(description="surface, moderate, deep or expert: foundations come first")
     part: int = Field(description="Which part of the item this unit is")
     parts: int = Field(description="How many parts the item has")
     minutes: int
@@ -34,7 +35,10 @@ class PathOut(BaseModel):
     budget_minutes: int
     total_minutes: int
     objective: float
+    technologies: int = Field(description="How many technologies the plan touches (a few per session)")
     items: list[PathItem]
+    notice: str | None = Field(default=None, description="Why the plan is empty, and what would fit")
+    minutes_needed: int | None = Field(default=None, description="The budget that would give a plan")
 
 
 Device = Literal["mobile", "tablet", "desktop"]
@@ -46,10 +50,11 @@ class ContextIn(BaseModel):
 
     device: Device = "desktop"
     connection: Connection = "wifi"
+    # defaults a learning unit fits (the demo's are 10-25 minutes): the defaults answer with picks
     attention_span: int = Field(
-        default=5, ge=1, le=240, description="Minutes of focus available at a stretch"
+        default=20, ge=1, le=240, description="Minutes of focus available at a stretch"
     )
-    minutes: int = Field(default=5, ge=1, le=480, description="Time available")
+    minutes: int = Field(default=30, ge=1, le=480, description="Time available")
 
 
 class ContextPick(BaseModel):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field
 
 from frontier.api.auth import rate_limit
 from frontier.api.deps import SessionDep
@@ -25,6 +25,7 @@ from frontier.discovery.search import (
     FORMATS,
     MAX_LIMIT,
     MAX_MINUTES,
+    SearchOutcome,
     SearchResult,
     SearchUnavailable,
     check_limit,
@@ -34,7 +35,6 @@ from frontier.discovery.search import (
 from frontier.discovery.search_terms import MAX_QUERY_CHARS, clean_query
 
 router = APIRouter(prefix="/api/v1", tags=["search"], dependencies=[Depends(rate_limit)])
-RESULTS = TypeAdapter(list[SearchResult])
 CACHE_TAGS = ("content",)
 
 
@@ -43,7 +43,8 @@ class SearchAnswer(BaseModel):
 
     items: list[SearchResult]
     notice: str | None = Field(
-        default=None, description="Why there are no items although the query is fine (e.g. no content yet)"
+        default=None,
+        description="Why there are no items for a fine query (no content yet, nothing matched well)",
     )
 
 
@@ -75,16 +76,30 @@ def search_content(
     query = clean_query(q)
     check_limit(limit)
     filters = content_filters(ecosystem, format, max_minutes, depth)
-    key = ["search", query, limit, filters.ecosystem, filters.format, filters.max_minutes, filters.depth]
+    # "answer": entries hold the whole answer (items and notice); older entries held a bare list
+    key = [
+        "search",
+        "answer",
+        query,
+        limit,
+        filters.ecosystem,
+        filters.format,
+        filters.max_minutes,
+        filters.depth,
+    ]
     try:
-        results: list[SearchResult] = request.app.state.cache.get_or_load(
+        answer: SearchAnswer = request.app.state.cache.get_or_load(
             CacheClass.DEEP_DIVE_CONTENT,
             key,
-            lambda: run_search(session, query, limit=limit, filters=filters).results,
+            lambda: _answer(run_search(session, query, limit=limit, filters=filters)),
             user_id=None,
-            model=RESULTS,
+            model=SearchAnswer,
             tags=CACHE_TAGS,
         )
     except SearchUnavailable as error:  # not cached: the next search after an import finds content
         return SearchAnswer(items=[], notice=str(error))
-    return SearchAnswer(items=results)
+    return answer
+
+
+def _answer(outcome: SearchOutcome) -> SearchAnswer:
+    return SearchAnswer(items=outcome.results, notice=outcome.notice)

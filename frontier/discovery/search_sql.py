@@ -78,7 +78,10 @@ WITH asked AS MATERIALIZED (
     LIMIT {limit}
 )
 SELECT c.content_id, c.title, c.url, c.section, c.technology_keywords, c.ecosystem_tags::text[] AS ecosystems,
-       c.format, c.kind, r.score
+       c.format, c.kind, r.score,
+       -- how close the query came to any item: the relevance floor's measure (search.RELEVANCE_FLOOR), from
+       -- the candidates' vectors already read, once per statement
+       (SELECT max(1 - (h.embedding <=> (SELECT vector FROM asked))) FROM hits h) AS best_similarity
 FROM ranked r JOIN exploration_content c ON c.content_id = r.content_id
 ORDER BY r.score DESC, c.content_id
 """

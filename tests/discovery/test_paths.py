@@ -128,6 +128,10 @@ def test_path_route_is_private_cached_and_moves_on_after_progress(client: TestCl
     csrf = signup.json()["csrf_token"]
     first = client.get("/api/v1/me/exploration-path", params={"minutes": 25}).json()
     assert first["total_minutes"] <= 25 and first["items"]
+    assert all(item["url"] and item["depth"] for item in first["items"]) and first["technologies"] >= 1
+    empty = client.get("/api/v1/me/exploration-path", params={"minutes": 5}).json()
+    assert empty["items"] == [] and "Nothing fits in 5 minutes" in empty["notice"]
+    assert empty["minutes_needed"] == 10
     assert client.get("/api/v1/me/exploration-path", params={"minutes": 25}).json() == first  # cached
     unit = first["items"][0]["unit_id"]
     done = client.post("/api/v1/me/progress", json={"unit_id": unit}, headers={"X-CSRF-Token": csrf})
