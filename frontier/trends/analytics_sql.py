@@ -67,6 +67,20 @@ def _mean3(first: int) -> str:
     return f"(({total}) / nullif({count}, 0))"
 
 
+def _median_change(months: int) -> str:
+    """The median of a level's last ``months`` month-over-month log changes (NULL past the series' start).
+
+    Robust growth: a series summed over a top-100 list jumps when the list's members change (one repository
+    leaves, a bigger one enters); such months are a minority of any six, so the median ignores them where a
+    ratio of the end points would count them as growth.
+    """
+    changes = ", ".join(
+        f"CASE WHEN {_age(k + 1)} IS NOT NULL THEN ln(greatest({_age(k)}, 1) / greatest({_age(k + 1)}, 1)) END"
+        for k in range(1, months + 1)
+    )
+    return f"(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(ARRAY[{changes}]) c)"
+
+
 # A series' complete months in the window, oldest first. A full computation reads every series; an incremental
 # one probes the changed technologies' series through the primary key (months already in order, no sort).
 _SERIES_ALL = f"""
@@ -109,18 +123,19 @@ shaped AS MATERIALIZED (  -- x is read 132 times below: built once per series, n
     SELECT k.*, CASE WHEN k.kind = 'level' THEN {LEVEL_INCREMENTS} ELSE {FLOW_VALUES} END AS x FROM kept k
 ),
 growth AS (
-    SELECT technology_id, source, metric, weight, n AS months, {_age(1)} AS latest,
+    SELECT technology_id, source, metric, kind, weight, n AS months, {_age(1)} AS latest,
            {MANN_KENDALL_S} AS mk_s, {MANN_KENDALL_N} AS mk_n,
-           -- levels: log growth of the level; flows: of the 3-month mean, so one busy month is not a trend
-           CASE WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(4)}, 1)) / 3
-                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(4)}, 1)) / 3 END AS growth3,
-           CASE WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(7)}, 1)) / 6
-                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(7)}, 1)) / 6 END AS growth6
+           -- monthly log growth. Levels: the median monthly change of the last 6 months (robust to a
+           -- top-100 list's membership changes); flows: of the 3-month mean, so one busy month is not a trend
+           CASE WHEN kind = 'level' THEN {_median_change(6)}
+                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(4)}, 1)) / 3 END AS growth,
+           CASE WHEN kind = 'level' THEN {_median_change(12)}
+                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(7)}, 1)) / 6 END AS growth_year
     FROM shaped
 )
--- a series too short for 6-month growth (7 months) uses its 3-month growth
-SELECT technology_id, source, metric, weight, latest, months, growth3,
-       CASE WHEN months >= 7 THEN growth6 ELSE growth3 END AS growth6, mk_s, mk_n
+-- a flow too short for its 6-month growth (7 months) uses its 3-month growth
+SELECT technology_id, source, metric, weight, latest, months, growth,
+       CASE WHEN months >= 7 OR kind = 'level' THEN growth_year ELSE growth END AS growth_year, mk_s, mk_n
 FROM growth
 """
 
@@ -129,11 +144,11 @@ SIGNAL_FEATURES = _features(_SERIES_ALL)
 
 STATS_FROM_FEATURES = """
 WITH med AS (
-    SELECT source, metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY growth3) AS median
+    SELECT source, metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY growth) AS median
     FROM signal_features GROUP BY source, metric
 )
 SELECT f.source, f.metric, med.median,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(f.growth3 - med.median)) AS mad,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(f.growth - med.median)) AS mad,
        percentile_cont(CAST(:cuts AS float8[])) WITHIN GROUP (ORDER BY f.latest) AS level_cuts,
        count(*) AS population
 FROM signal_features f JOIN med USING (source, metric)
@@ -156,20 +171,29 @@ _BEFORE = """
     WHERE h.technology_id = c.technology_id AND h.computed_on {on}
     ORDER BY h.technology_id DESC, h.computed_on DESC LIMIT 1"""
 
+# Status thresholds on the combined growth z (monthly growth against every technology's, in MAD units, 0 the
+# median): enter at the outer value, stay until past the inner one, so a status doesn't flap (hysteresis).
+RISING_ENTER, RISING_STAY = 1.0, 0.5
+DECLINING_ENTER, DECLINING_STAY = -1.0, -0.5
+SMALL_LEVEL = 0.25  # below this level percentile a fast grower is emerging, not rising
+
+# The one-sided Mann-Kendall p of "the increments trend upwards" from S and n, with continuity correction.
+_MK_Z = (
+    "(sign(f.mk_s) * greatest(abs(f.mk_s) - 1, 0)) / sqrt(f.mk_n * (f.mk_n - 1) * (2 * f.mk_n + 5) / 18.0)"
+)
+
 TECH_SCORES = f"""
 WITH scored AS (
-    SELECT f.technology_id, f.source, f.metric, f.weight, f.latest, f.growth3, f.growth6,
-           greatest(-3, least(3, coalesce((f.growth3 - st.median) / nullif(1.4826 * st.mad, 0), 0))) AS z,
+    SELECT f.technology_id, f.source, f.metric, f.weight, f.latest, f.growth, f.growth_year, f.months,
+           coalesce((f.growth - st.median) / nullif(1.4826 * st.mad, 0), 0) AS z,
            width_bucket(f.latest, st.level_cuts)::float8 / (cardinality(st.level_cuts) + 1) AS level_pct,
-           CASE WHEN f.mk_n >= 4 AND f.mk_s > 0
-                THEN 1 - {PHI.format(z="(f.mk_s - 1) / sqrt(f.mk_n * (f.mk_n - 1) * (2 * f.mk_n + 5) / 18.0)")}
-                ELSE 1 END AS p_value
+           CASE WHEN f.mk_n >= 4 THEN 1 - {PHI.format(z=_MK_Z)} ELSE 1 END AS p_value
     FROM signal_features f JOIN signal_stats st USING (source, metric)
 ),
 combined AS (
     SELECT technology_id,
            sum(weight * z) / sum(weight) AS z,
-           exp(sum(weight * growth6) / sum(weight)) - 1 AS adoption_rate,
+           exp(sum(weight * growth_year) / sum(weight)) - 1 AS adoption_rate,
            sum(weight * level_pct) / sum(weight) AS level_pct,
            least(1, min(p_value) * count(*)) AS p_value,  -- Bonferroni over the signals tested
            -- young: first observed less than two years before as_of
@@ -178,26 +202,27 @@ combined AS (
            max(latest) FILTER (WHERE source = 'stackoverflow') AS stackoverflow_questions,
            max(latest) FILTER (WHERE source = 'hn_jobs') AS job_postings_count,
            jsonb_object_agg(source || '.' || metric, jsonb_build_object(
-               'z', round(z::numeric, 3), 'growth_3m', round(growth3::numeric, 4), 'p', round(p_value::numeric, 4))) AS signals
+               'z', round(z::numeric, 3), 'growth', round(growth::numeric, 4), 'p', round(p_value::numeric, 4))) AS signals,
+           jsonb_agg(jsonb_build_object('signal', source || '.' || metric, 'months', months)
+                     ORDER BY source, metric) AS basis
     FROM scored LEFT JOIN first_seen fs USING (technology_id) GROUP BY technology_id
 ),
 momentum AS (  -- the status of the last computation before this one, through the history's primary key
     SELECT c.*, p.trend_status AS previous_status,
-           1 + 9 / (1 + exp(-c.z)) AS momentum_score
+           -- asinh, not a clip, tames extreme z: the curve still saturates, but leaders keep their order
+           1 + 9 / (1 + exp(-asinh(c.z))) AS momentum_score
     FROM combined c
     LEFT JOIN LATERAL ({_BEFORE.format(columns="h.trend_status", on="< CAST(:as_of AS date)")}) p ON true
 )
 SELECT m.*,
        1 + 9 * (0.65 * (m.momentum_score - 1) / 9 + 0.35 * m.level_pct) AS learning_priority_score,
-       CASE  -- entry thresholds are stricter than staying thresholds: statuses don't flap
-           WHEN m.momentum_score <= 3.0 OR (m.previous_status = 'declining' AND m.momentum_score < 4.5)
+       CASE
+           WHEN m.z <= {DECLINING_ENTER} OR (m.previous_status = 'declining' AND m.z < {DECLINING_STAY})
                THEN 'declining'
-           WHEN m.previous_status = 'rising' AND m.momentum_score >= 6.0
-               THEN 'rising'
-           WHEN (m.young AND m.momentum_score >= 5.5)
-                OR (m.previous_status = 'emerging' AND m.momentum_score >= 5.0 AND (m.young OR m.level_pct < 0.2))
+           WHEN (m.young OR m.level_pct < {SMALL_LEVEL})
+                AND (m.z >= {RISING_ENTER} OR (m.previous_status = 'emerging' AND m.z >= {RISING_STAY}))
                THEN 'emerging'
-           WHEN m.momentum_score >= 7.0 AND m.p_value < :alpha
+           WHEN m.z >= {RISING_ENTER} OR (m.previous_status IN ('rising', 'emerging') AND m.z >= {RISING_STAY})
                THEN 'rising'
            ELSE 'mainstream'
        END::trend_status AS trend_status
@@ -223,7 +248,7 @@ SELECT * FROM known UNION ALL SELECT * FROM found
 # The columns that make a technology's scores: a row is rewritten only when one of them changes.
 _TREND_SCORES = (
     "trend_status, github_stars, stackoverflow_questions, job_postings_count, momentum_score, "
-    "learning_priority_score, adoption_rate, significance_p_value"
+    "learning_priority_score, adoption_rate, significance_p_value, score_basis"
 )
 
 # Only new and changed rows reach the INSERT (an anti-join through the primary key is far cheaper than a
@@ -235,7 +260,8 @@ WITH new AS (
            round(ts.job_postings_count) AS job_postings_count, fs.first_detected_date,
            round(ts.momentum_score::numeric, 2) AS momentum_score,
            round(ts.learning_priority_score::numeric, 2) AS learning_priority_score,
-           round(ts.adoption_rate::numeric, 4) AS adoption_rate, round(ts.p_value::numeric, 5) AS significance_p_value
+           round(ts.adoption_rate::numeric, 4) AS adoption_rate, round(ts.p_value::numeric, 5) AS significance_p_value,
+           ts.basis AS score_basis
     FROM tech_scores ts
     JOIN technologies t ON t.id = ts.technology_id
     LEFT JOIN first_seen fs ON fs.technology_id = ts.technology_id
@@ -245,16 +271,13 @@ INSERT INTO technology_trends AS tt (
     updated_at)
 SELECT n.id, n.name, n.ecosystem, n.first_detected_date,
        n.trend_status, n.github_stars, n.stackoverflow_questions, n.job_postings_count, n.momentum_score,
-       n.learning_priority_score, n.adoption_rate, n.significance_p_value,
+       n.learning_priority_score, n.adoption_rate, n.significance_p_value, n.score_basis,
        CAST(:as_of AS date), CAST(:as_of AS date), now()
 FROM new n
 {{old:technology_trends|old.trend_id = n.id}}
 WHERE old.trend_id IS NULL
-   OR (old.trend_status, old.github_stars, old.stackoverflow_questions, old.job_postings_count, old.momentum_score,
-       old.learning_priority_score, old.adoption_rate, old.significance_p_value)
-      IS DISTINCT FROM
-      (n.trend_status, n.github_stars, n.stackoverflow_questions, n.job_postings_count, n.momentum_score,
-       n.learning_priority_score, n.adoption_rate, n.significance_p_value)
+   OR ({", ".join("old." + c for c in _TREND_SCORES.split(", "))})
+      IS DISTINCT FROM ({", ".join("n." + c for c in _TREND_SCORES.split(", "))})
 ON CONFLICT (trend_id) DO UPDATE SET
     trend_status = EXCLUDED.trend_status,
     github_stars = EXCLUDED.github_stars,
@@ -265,6 +288,7 @@ ON CONFLICT (trend_id) DO UPDATE SET
     learning_priority_score = EXCLUDED.learning_priority_score,
     adoption_rate = EXCLUDED.adoption_rate,
     significance_p_value = EXCLUDED.significance_p_value,
+    score_basis = EXCLUDED.score_basis,
     status_changed_on = CASE WHEN tt.trend_status <> EXCLUDED.trend_status THEN EXCLUDED.status_changed_on
                              ELSE tt.status_changed_on END,
     scores_as_of = EXCLUDED.scores_as_of,
@@ -284,7 +308,7 @@ WITH new AS (
            round(ts.adoption_rate::numeric, 4) AS adoption_rate,
            round(ts.p_value::numeric, 5) AS significance_p_value,
            jsonb_build_object('signals', ts.signals, 'level_percentile', round(ts.level_pct::numeric, 3),
-                              'previous_status', ts.previous_status) AS details
+                              'previous_status', ts.previous_status, 'basis', ts.basis) AS details
     FROM tech_scores ts
 )
 INSERT INTO technology_score_history AS h (technology_id, computed_on, {_SNAPSHOT_COLUMNS})
