@@ -17,7 +17,9 @@ def _listing(names: Sequence[str], limit: int = 3) -> str:
 
 
 def _repositories(technology: Technology) -> str:
-    repos = technology.github_repositories or []
+    # a renamed repository is listed under each of its names (GitHub redirects); a move between owners keeps
+    # the name, so one name is one repository, known by the name listed last
+    repos = list({name.rsplit("/", 1)[-1]: name for name in technology.github_repositories or []}.values())
     count = f"{len(repos)} repositor{'y' if len(repos) == 1 else 'ies'}"
     return f"stars of {count}" + (f" ({_listing(repos)})" if repos else "")
 
