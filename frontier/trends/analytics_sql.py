@@ -361,25 +361,31 @@ changes AS (  -- against the last computation before this one, and the one neare
            CASE WHEN c.trend_status IN ('emerging', 'rising') THEN 'emerging_trend' ELSE 'status_change' END AS kind,
            'status:' || b.trend_status || '>' || c.trend_status || ':' || CAST(:as_of AS date) AS key_part,
            jsonb_build_object('from', b.trend_status, 'to', c.trend_status, 'since', b.computed_on,
-                              'momentum_score', c.momentum_score) AS details,
-           'now ' || c.trend_status::text AS headline
+                              'on', CAST(:as_of AS date), 'momentum_score', c.momentum_score,
+                              'momentum_before', b.momentum_score) AS details,
+           ' moved from ' || b.trend_status::text || ' to ' || c.trend_status::text AS headline
     FROM current c
-    CROSS JOIN LATERAL ({_BEFORE.format(columns="h.trend_status, h.computed_on", on="< CAST(:as_of AS date)")}) b
+    CROSS JOIN LATERAL ({
+    _BEFORE.format(columns="h.trend_status, h.computed_on, h.momentum_score", on="< CAST(:as_of AS date)")
+}) b
     WHERE b.trend_status <> c.trend_status
     UNION ALL
     SELECT c.technology_id, 'momentum_spike',
            'spike:' || to_char(CAST(:as_of AS date), 'YYYY-MM'),
            jsonb_build_object('momentum_score', c.momentum_score, 'month_ago', m.momentum_score,
-                              'rise', c.momentum_score - m.momentum_score),
-           'Momentum up ' || round(c.momentum_score - m.momentum_score, 1) || ' points'
+                              'rise', c.momentum_score - m.momentum_score, 'since', m.computed_on,
+                              'on', CAST(:as_of AS date)),
+           ': momentum up ' || round(c.momentum_score - m.momentum_score, 1) || ' points'
     FROM current c
-    CROSS JOIN LATERAL ({_BEFORE.format(columns="h.momentum_score", on="<= CAST(:as_of AS date) - 30")}) m
+    CROSS JOIN LATERAL ({
+    _BEFORE.format(columns="h.momentum_score, h.computed_on", on="<= CAST(:as_of AS date) - 30")
+}) m
     WHERE c.momentum_score - m.momentum_score >= :spike
 )
 INSERT INTO trend_notifications (
     user_id, trend_id, subject_type, subject_id, notification_type, title, dedupe_key, trend_change_details)
 SELECT f.user_id, ch.technology_id, 'technology', ch.technology_id, ch.kind,
-       t.name || ': ' || ch.headline, ch.kind || ':' || ch.technology_id || ':' || ch.key_part, ch.details
+       t.name || ch.headline, ch.kind || ':' || ch.technology_id || ':' || ch.key_part, ch.details
 FROM changes ch
 JOIN technology_follows f ON f.technology_id = ch.technology_id
 JOIN technologies t ON t.id = ch.technology_id

@@ -99,6 +99,10 @@ class NotificationOut(BaseModel):
     id: uuid.UUID
     kind: str
     title: str
+    message: str = Field(
+        description="The alert in words, "
+        "e.g. 'Rust moved from mainstream to rising: momentum 6.1 → 7.4 in 30 days'"
+    )
     subject_type: str
     subject_id: uuid.UUID
     technology: str | None
