@@ -6,15 +6,18 @@ Steps (all inside one transaction, temp tables dropped at commit):
    sum for flows such as downloads), the latest level, 3- and 6-month log growth, and the statistic of a
    one-sided Mann-Kendall trend test on the last 12 monthly increments (is adoption accelerating?) — all as
    array expressions over one row per series, so an incremental run reads only the changed series.
-2. ``tech_scores``: growth normalised per signal across all technologies with the median and MAD (robust to
-   outliers), clipped, combined with per-source weights over the signals a technology has (robust to missing
-   sources and short series), mapped to 1-10; adoption rate, level percentile, priority, status with hysteresis.
+2. ``tech_scores`` (``scores_sql``): growth normalised per signal across all technologies with the median
+   and MAD (robust to outliers), combined with per-source weights over the signals a technology has (robust
+   to missing sources and short series), mapped to 1-10; adoption rate, level percentile, priority, status
+   relative to every technology with hysteresis.
 3. Upsert of ``technology_trends`` (unchanged rows are not rewritten), 4. the day's snapshot.
 """
 
 from __future__ import annotations
 
 import re
+
+from frontier.trends.scores_sql import BEFORE, TECH_SCORES
 
 # Which metric of each source is its signal, whether it is a level (cumulative) or a flow per period, and the
 # parameter holding its weight.
@@ -65,6 +68,10 @@ def _mean3(first: int) -> str:
     total = " + ".join(f"coalesce({c}, 0)" for c in cells)
     count = " + ".join(f"({c} IS NOT NULL)::int" for c in cells)
     return f"(({total}) / nullif({count}, 0))"
+
+
+# A series summed over a top-N list (top100_stars): its members change, so its jumps are not all growth.
+LIST_METRIC = "metric LIKE 'top100%'"
 
 
 def _median_change(months: int) -> str:
@@ -125,17 +132,20 @@ shaped AS MATERIALIZED (  -- x is read 132 times below: built once per series, n
 growth AS (
     SELECT technology_id, source, metric, kind, weight, n AS months, {_age(1)} AS latest,
            {MANN_KENDALL_S} AS mk_s, {MANN_KENDALL_N} AS mk_n,
-           -- monthly log growth. Levels: the median monthly change of the last 6 months (robust to a
-           -- top-100 list's membership changes); flows: of the 3-month mean, so one busy month is not a trend
-           CASE WHEN kind = 'level' THEN {_median_change(6)}
+           -- monthly log growth. A list's sum: the median monthly change of the last 6 (12) months, robust
+           -- to its membership changes. Other levels: of the level over 3 (6) months, so a real jump counts.
+           -- Flows: of the 3-month mean, so one busy month is not a trend.
+           CASE WHEN {LIST_METRIC} THEN {_median_change(6)}
+                WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(4)}, 1)) / 3
                 ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(4)}, 1)) / 3 END AS growth,
-           CASE WHEN kind = 'level' THEN {_median_change(12)}
+           CASE WHEN {LIST_METRIC} THEN {_median_change(12)}
+                WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(7)}, 1)) / 6
                 ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(7)}, 1)) / 6 END AS growth_year
     FROM shaped
 )
--- a flow too short for its 6-month growth (7 months) uses its 3-month growth
+-- a series too short for 6-month growth (7 months) uses its 3-month growth
 SELECT technology_id, source, metric, weight, latest, months, growth,
-       CASE WHEN months >= 7 OR kind = 'level' THEN growth_year ELSE growth END AS growth_year, mk_s, mk_n
+       CASE WHEN months >= 7 OR {LIST_METRIC} THEN growth_year ELSE growth END AS growth_year, mk_s, mk_n
 FROM growth
 """
 
@@ -159,74 +169,6 @@ GROUP BY f.source, f.metric, med.median
 STATS_FROM_JSON = """
 SELECT * FROM jsonb_to_recordset(CAST(:stats AS jsonb))
     AS x(source text, metric text, median float8, mad float8, level_cuts float8[], population bigint)
-"""
-
-# Normal CDF, logistic approximation (absolute error < 2e-4): PostgreSQL has no erf().
-PHI = "(1 / (1 + exp(-(0.07056 * ({z}) ^ 3 + 1.5976 * ({z})))))"
-
-# A technology's last snapshot before a day, through the history's primary key (ordered as the key is, so
-# the plan walks one technology's days backwards whatever the statistics say, never the whole day index).
-_BEFORE = """
-    SELECT {columns} FROM technology_score_history h
-    WHERE h.technology_id = c.technology_id AND h.computed_on {on}
-    ORDER BY h.technology_id DESC, h.computed_on DESC LIMIT 1"""
-
-# Status thresholds on the combined growth z (monthly growth against every technology's, in MAD units, 0 the
-# median): enter at the outer value, stay until past the inner one, so a status doesn't flap (hysteresis).
-RISING_ENTER, RISING_STAY = 1.0, 0.5
-DECLINING_ENTER, DECLINING_STAY = -1.0, -0.5
-SMALL_LEVEL = 0.25  # below this level percentile a fast grower is emerging, not rising
-
-# The one-sided Mann-Kendall p of "the increments trend upwards" from S and n, with continuity correction.
-_MK_Z = (
-    "(sign(f.mk_s) * greatest(abs(f.mk_s) - 1, 0)) / sqrt(f.mk_n * (f.mk_n - 1) * (2 * f.mk_n + 5) / 18.0)"
-)
-
-TECH_SCORES = f"""
-WITH scored AS (
-    SELECT f.technology_id, f.source, f.metric, f.weight, f.latest, f.growth, f.growth_year, f.months,
-           coalesce((f.growth - st.median) / nullif(1.4826 * st.mad, 0), 0) AS z,
-           width_bucket(f.latest, st.level_cuts)::float8 / (cardinality(st.level_cuts) + 1) AS level_pct,
-           CASE WHEN f.mk_n >= 4 THEN 1 - {PHI.format(z=_MK_Z)} ELSE 1 END AS p_value
-    FROM signal_features f JOIN signal_stats st USING (source, metric)
-),
-combined AS (
-    SELECT technology_id,
-           sum(weight * z) / sum(weight) AS z,
-           exp(sum(weight * growth_year) / sum(weight)) - 1 AS adoption_rate,
-           sum(weight * level_pct) / sum(weight) AS level_pct,
-           least(1, min(p_value) * count(*)) AS p_value,  -- Bonferroni over the signals tested
-           -- young: first observed less than two years before as_of
-           min(fs.first_detected_date) > CAST(:as_of AS date) - interval '24 months' AS young,
-           max(latest) FILTER (WHERE source = 'github') AS github_stars,
-           max(latest) FILTER (WHERE source = 'stackoverflow') AS stackoverflow_questions,
-           max(latest) FILTER (WHERE source = 'hn_jobs') AS job_postings_count,
-           jsonb_object_agg(source || '.' || metric, jsonb_build_object(
-               'z', round(z::numeric, 3), 'growth', round(growth::numeric, 4), 'p', round(p_value::numeric, 4))) AS signals,
-           jsonb_agg(jsonb_build_object('signal', source || '.' || metric, 'months', months)
-                     ORDER BY source, metric) AS basis
-    FROM scored LEFT JOIN first_seen fs USING (technology_id) GROUP BY technology_id
-),
-momentum AS (  -- the status of the last computation before this one, through the history's primary key
-    SELECT c.*, p.trend_status AS previous_status,
-           -- asinh, not a clip, tames extreme z: the curve still saturates, but leaders keep their order
-           1 + 9 / (1 + exp(-asinh(c.z))) AS momentum_score
-    FROM combined c
-    LEFT JOIN LATERAL ({_BEFORE.format(columns="h.trend_status", on="< CAST(:as_of AS date)")}) p ON true
-)
-SELECT m.*,
-       1 + 9 * (0.65 * (m.momentum_score - 1) / 9 + 0.35 * m.level_pct) AS learning_priority_score,
-       CASE
-           WHEN m.z <= {DECLINING_ENTER} OR (m.previous_status = 'declining' AND m.z < {DECLINING_STAY})
-               THEN 'declining'
-           WHEN (m.young OR m.level_pct < {SMALL_LEVEL})
-                AND (m.z >= {RISING_ENTER} OR (m.previous_status = 'emerging' AND m.z >= {RISING_STAY}))
-               THEN 'emerging'
-           WHEN m.z >= {RISING_ENTER} OR (m.previous_status IN ('rising', 'emerging') AND m.z >= {RISING_STAY})
-               THEN 'rising'
-           ELSE 'mainstream'
-       END::trend_status AS trend_status
-FROM momentum m
 """
 
 FIRST_DETECTED = """
@@ -366,7 +308,7 @@ changes AS (  -- against the last computation before this one, and the one neare
            ' moved from ' || b.trend_status::text || ' to ' || c.trend_status::text AS headline
     FROM current c
     CROSS JOIN LATERAL ({
-    _BEFORE.format(columns="h.trend_status, h.computed_on, h.momentum_score", on="< CAST(:as_of AS date)")
+    BEFORE.format(columns="h.trend_status, h.computed_on, h.momentum_score", on="< CAST(:as_of AS date)")
 }) b
     WHERE b.trend_status <> c.trend_status
     UNION ALL
@@ -378,7 +320,7 @@ changes AS (  -- against the last computation before this one, and the one neare
            ': momentum up ' || round(c.momentum_score - m.momentum_score, 1) || ' points'
     FROM current c
     CROSS JOIN LATERAL ({
-    _BEFORE.format(columns="h.momentum_score, h.computed_on", on="<= CAST(:as_of AS date) - 30")
+    BEFORE.format(columns="h.momentum_score, h.computed_on", on="<= CAST(:as_of AS date) - 30")
 }) m
     WHERE c.momentum_score - m.momentum_score >= :spike
 )

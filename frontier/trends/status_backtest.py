@@ -7,6 +7,7 @@ The computations run in a savepoint that is rolled back: a backtest leaves no sc
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -101,3 +102,20 @@ def _outcomes(day: date, judged: Sequence[tuple[str, float]]) -> list[StatusOutc
 def quarters(first_year: int, last_year: int) -> list[date]:
     """The first day of every quarter of the years (the backtest's usual days)."""
     return [date(year, month, 1) for year in range(first_year, last_year + 1) for month in (1, 4, 7, 10)]
+
+
+def _cell(outcome: StatusOutcome | None) -> str:
+    if outcome is None or outcome.median_growth is None:
+        return "—"
+    return f"{outcome.share:>4.0%} {math.expm1(outcome.median_growth):>+7.1%}"
+
+
+def format_table(outcomes: Sequence[StatusOutcome]) -> list[str]:
+    """The backtest as text lines: per day, each status's share and its median growth over the next year."""
+    lines = [
+        "as of       " + "".join(f"{status:>20}" for status in STATUSES) + "   (share, growth next 12 months)"
+    ]
+    for day in sorted({row.as_of for row in outcomes}):
+        row = {o.status: o for o in outcomes if o.as_of == day}
+        lines.append(f"{day}  " + "".join(f"{_cell(row.get(s)):>20}" for s in STATUSES))
+    return lines

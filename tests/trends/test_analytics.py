@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from frontier.db.session import Database
 from frontier.trends.analytics import compute_scores
-from frontier.trends.analytics_sql import RISING_ENTER, RISING_STAY
 from frontier.trends.models import TechnologyScoreSnapshot, TrendNotification
+from frontier.trends.scores_sql import RISING_ENTER, RISING_STAY
 
 AS_OF = date(2030, 1, 1)  # the demo's series end in 2025: they are stale here and don't take part
 MONTHS = [date(2028 + (m // 12), m % 12 + 1, 1) for m in range(24)]  # 2028-01 .. 2029-12

@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from frontier.db.session import Database
 from frontier.trends.models import TechnologyScoreSnapshot
-from frontier.trends.status_backtest import STATUSES, StatusOutcome, backtest_statuses, quarters
+from frontier.trends.status_backtest import (
+    STATUSES,
+    StatusOutcome,
+    backtest_statuses,
+    format_table,
+    quarters,
+)
 
 # the demo's series end 2025-08: 2024-07 is the last quarter with 12 months of data after it
 DAYS = [day for day in quarters(2021, 2024) if day <= date(2024, 7, 1)]
@@ -23,18 +29,6 @@ def by_day(result: list[StatusOutcome]) -> dict[date, dict[str, StatusOutcome]]:
     return table
 
 
-def print_table(result: list[StatusOutcome]) -> None:
-    print("\nas of       " + "  ".join(f"{s:>20}" for s in STATUSES))
-    for day, row in by_day(result).items():
-        cells = [
-            f"{row[s].share:>5.0%} {row[s].median_growth or 0:>+6.1%}"
-            if row[s].count
-            else f"{'':>5} {'—':>6}"
-            for s in STATUSES
-        ]
-        print(f"{day}  " + "  ".join(f"{c:>20}" for c in cells))
-
-
 def test_statuses_predict_the_next_year_on_the_demo(db: Database) -> None:
     with db.session() as session:
         result = backtest_statuses(session, DAYS)
@@ -43,7 +37,7 @@ def test_statuses_predict_the_next_year_on_the_demo(db: Database) -> None:
             .select_from(TechnologyScoreSnapshot)
             .where(TechnologyScoreSnapshot.computed_on.in_(DAYS))
         )
-    print_table(result)
+    print("\n" + "\n".join(format_table(result)))  # shown with -s: the table the README quotes
     table = by_day(result)
     assert sorted(table) == DAYS and left == 0  # every day judged; the backtest leaves nothing behind
     rising_beats_mainstream = declining_lowest = 0
