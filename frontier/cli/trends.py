@@ -130,10 +130,10 @@ def show(
 
 
 STATUS_MEANING = {
-    "rising": "growing clearly faster than most technologies (top ~15%)",
+    "rising": "growing clearly faster than most technologies (by 1 MAD or more)",
     "emerging": "young or small, and growing clearly faster than most technologies",
     "mainstream": "growing about as fast as most technologies",
-    "declining": "growing clearly slower than most technologies (bottom ~15%), or shrinking",
+    "declining": "growing clearly slower than most technologies (by 1 MAD or more), or shrinking",
 }
 
 
