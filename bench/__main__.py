@@ -6,7 +6,14 @@ import importlib
 import sys
 
 # Modules of this package with a ``main()``, run in this order.
-BENCHMARKS: list[str] = ["trend_momentum", "forecast_backtest", "search_bench", "path_bench", "cache_bench"]
+BENCHMARKS: list[str] = [
+    "trend_momentum",
+    "status_backtest",
+    "forecast_backtest",
+    "search_bench",
+    "path_bench",
+    "cache_bench",
+]
 
 
 def main() -> int:

@@ -26,6 +26,7 @@ from frontier.trends.forecasting import (
 )
 from frontier.trends.forecasting.backtest import ORIGINS, run_backtest
 from frontier.trends.repository import resolve_names
+from frontier.trends.trend_schemas import TrendDetail
 
 app = typer.Typer(
     help="Technology trends: compute scores, show one technology, forecast.", no_args_is_help=True
@@ -110,6 +111,7 @@ def show(
         ):
             table.add_row(label, "—" if value is None else str(value))
         console.print(table)
+        _explain(trend)
     else:
         console.print(f"[yellow]{slug} has no scores yet: run 'frontier trends compute'[/yellow]")
     for series, points in history.series.items():
@@ -125,6 +127,29 @@ def show(
                 f"{'':<28} forecast {end.month}: {end.value:,.0f} ({end.lo:,.0f}..{end.hi:,.0f}, "
                 f"{forecast.interval_level}% interval, {forecast.model})"
             )
+
+
+STATUS_MEANING = {
+    "rising": "growing clearly faster than most technologies (by 1 MAD or more)",
+    "emerging": "young or small, and growing clearly faster than most technologies",
+    "mainstream": "growing about as fast as most technologies",
+    "declining": "growing clearly slower than most technologies (by 1 MAD or more), or shrinking",
+}
+
+
+def _explain(trend: TrendDetail) -> None:
+    """What the status and the significance mean, and what the scores rest on."""
+    console.print(f"status {trend.trend_status.value}: {STATUS_MEANING[trend.trend_status.value]}")
+    if trend.significance_p_value is not None:
+        p = trend.significance_p_value
+        verdict = "accelerating" if p < 0.05 else "slowing down" if p > 0.95 else "no clear change of pace"
+        console.print(
+            f"significance p {p}: one-sided Mann-Kendall test on the last 12 monthly increments — the chance "
+            f"of increments trending upwards this clearly if adoption were merely steady ({verdict}; "
+            "below 0.05 means accelerating)"
+        )
+    for item in trend.basis:
+        console.print(f"rests on {item.signal}: {item.measures}, {item.months} months")
 
 
 InputOption = Annotated[

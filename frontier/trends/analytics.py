@@ -23,6 +23,7 @@ from frontier.db.system_logs import record
 from frontier.errors import ConfigurationError
 from frontier.trends import analytics_sql as sql
 from frontier.trends.models import TrendMonitoringPipeline
+from frontier.trends.scores_sql import TECH_SCORES
 
 PIPELINE = "analytics"  # the trend_monitoring_pipeline row holding the analytics parameters
 DEFAULT_WEIGHTS = {"github": 0.35, "stackoverflow": 0.2, "packages": 0.2, "jobs": 0.25}
@@ -178,7 +179,7 @@ def _compute_all(
         session.execute(text(f"ANALYZE {name}"))  # row counts for the plans below
     _keep_normalisation(session, pipeline, params["as_of"])
     run(sql.temp_table("first_seen", sql.FIRST_DETECTED))
-    run(sql.temp_table("tech_scores", sql.TECH_SCORES))
+    run(sql.temp_table("tech_scores", TECH_SCORES))
     session.execute(text("ANALYZE tech_scores"))
     scored = int(session.execute(text("SELECT count(*) FROM tech_scores")).scalar_one())
     written = run(sql.UPSERT_TRENDS)

@@ -6,15 +6,18 @@ Steps (all inside one transaction, temp tables dropped at commit):
    sum for flows such as downloads), the latest level, 3- and 6-month log growth, and the statistic of a
    one-sided Mann-Kendall trend test on the last 12 monthly increments (is adoption accelerating?) — all as
    array expressions over one row per series, so an incremental run reads only the changed series.
-2. ``tech_scores``: growth normalised per signal across all technologies with the median and MAD (robust to
-   outliers), clipped, combined with per-source weights over the signals a technology has (robust to missing
-   sources and short series), mapped to 1-10; adoption rate, level percentile, priority, status with hysteresis.
+2. ``tech_scores`` (``scores_sql``): growth normalised per signal across all technologies with the median
+   and MAD (robust to outliers), combined with per-source weights over the signals a technology has (robust
+   to missing sources and short series), mapped to 1-10; adoption rate, level percentile, priority, status
+   relative to every technology with hysteresis.
 3. Upsert of ``technology_trends`` (unchanged rows are not rewritten), 4. the day's snapshot.
 """
 
 from __future__ import annotations
 
 import re
+
+from frontier.trends.scores_sql import BEFORE, TECH_SCORES
 
 # Which metric of each source is its signal, whether it is a level (cumulative) or a flow per period, and the
 # parameter holding its weight.
@@ -67,6 +70,24 @@ def _mean3(first: int) -> str:
     return f"(({total}) / nullif({count}, 0))"
 
 
+# A series summed over a top-N list (top100_stars): its members change, so its jumps are not all growth.
+LIST_METRIC = "metric LIKE 'top100%'"
+
+
+def _median_change(months: int) -> str:
+    """The median of a level's last ``months`` month-over-month log changes (NULL past the series' start).
+
+    Robust growth: a series summed over a top-100 list jumps when the list's members change (one repository
+    leaves, a bigger one enters); such months are a minority of any six, so the median ignores them where a
+    ratio of the end points would count them as growth.
+    """
+    changes = ", ".join(
+        f"CASE WHEN {_age(k + 1)} IS NOT NULL THEN ln(greatest({_age(k)}, 1) / greatest({_age(k + 1)}, 1)) END"
+        for k in range(1, months + 1)
+    )
+    return f"(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(ARRAY[{changes}]) c)"
+
+
 # A series' complete months in the window, oldest first. A full computation reads every series; an incremental
 # one probes the changed technologies' series through the primary key (months already in order, no sort).
 _SERIES_ALL = f"""
@@ -109,18 +130,22 @@ shaped AS MATERIALIZED (  -- x is read 132 times below: built once per series, n
     SELECT k.*, CASE WHEN k.kind = 'level' THEN {LEVEL_INCREMENTS} ELSE {FLOW_VALUES} END AS x FROM kept k
 ),
 growth AS (
-    SELECT technology_id, source, metric, weight, n AS months, {_age(1)} AS latest,
+    SELECT technology_id, source, metric, kind, weight, n AS months, {_age(1)} AS latest,
            {MANN_KENDALL_S} AS mk_s, {MANN_KENDALL_N} AS mk_n,
-           -- levels: log growth of the level; flows: of the 3-month mean, so one busy month is not a trend
-           CASE WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(4)}, 1)) / 3
-                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(4)}, 1)) / 3 END AS growth3,
-           CASE WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(7)}, 1)) / 6
-                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(7)}, 1)) / 6 END AS growth6
+           -- monthly log growth. A list's sum: the median monthly change of the last 6 (12) months, robust
+           -- to its membership changes. Other levels: of the level over 3 (6) months, so a real jump counts.
+           -- Flows: of the 3-month mean, so one busy month is not a trend.
+           CASE WHEN {LIST_METRIC} THEN {_median_change(6)}
+                WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(4)}, 1)) / 3
+                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(4)}, 1)) / 3 END AS growth,
+           CASE WHEN {LIST_METRIC} THEN {_median_change(12)}
+                WHEN kind = 'level' THEN ln(greatest({_age(1)}, 1) / greatest({_age(7)}, 1)) / 6
+                ELSE ln(greatest({_mean3(1)}, 1) / greatest({_mean3(7)}, 1)) / 6 END AS growth_year
     FROM shaped
 )
 -- a series too short for 6-month growth (7 months) uses its 3-month growth
-SELECT technology_id, source, metric, weight, latest, months, growth3,
-       CASE WHEN months >= 7 THEN growth6 ELSE growth3 END AS growth6, mk_s, mk_n
+SELECT technology_id, source, metric, weight, latest, months, growth,
+       CASE WHEN months >= 7 OR {LIST_METRIC} THEN growth_year ELSE growth END AS growth_year, mk_s, mk_n
 FROM growth
 """
 
@@ -129,11 +154,11 @@ SIGNAL_FEATURES = _features(_SERIES_ALL)
 
 STATS_FROM_FEATURES = """
 WITH med AS (
-    SELECT source, metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY growth3) AS median
+    SELECT source, metric, percentile_cont(0.5) WITHIN GROUP (ORDER BY growth) AS median
     FROM signal_features GROUP BY source, metric
 )
 SELECT f.source, f.metric, med.median,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(f.growth3 - med.median)) AS mad,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(f.growth - med.median)) AS mad,
        percentile_cont(CAST(:cuts AS float8[])) WITHIN GROUP (ORDER BY f.latest) AS level_cuts,
        count(*) AS population
 FROM signal_features f JOIN med USING (source, metric)
@@ -144,64 +169,6 @@ GROUP BY f.source, f.metric, med.median
 STATS_FROM_JSON = """
 SELECT * FROM jsonb_to_recordset(CAST(:stats AS jsonb))
     AS x(source text, metric text, median float8, mad float8, level_cuts float8[], population bigint)
-"""
-
-# Normal CDF, logistic approximation (absolute error < 2e-4): PostgreSQL has no erf().
-PHI = "(1 / (1 + exp(-(0.07056 * ({z}) ^ 3 + 1.5976 * ({z})))))"
-
-# A technology's last snapshot before a day, through the history's primary key (ordered as the key is, so
-# the plan walks one technology's days backwards whatever the statistics say, never the whole day index).
-_BEFORE = """
-    SELECT {columns} FROM technology_score_history h
-    WHERE h.technology_id = c.technology_id AND h.computed_on {on}
-    ORDER BY h.technology_id DESC, h.computed_on DESC LIMIT 1"""
-
-TECH_SCORES = f"""
-WITH scored AS (
-    SELECT f.technology_id, f.source, f.metric, f.weight, f.latest, f.growth3, f.growth6,
-           greatest(-3, least(3, coalesce((f.growth3 - st.median) / nullif(1.4826 * st.mad, 0), 0))) AS z,
-           width_bucket(f.latest, st.level_cuts)::float8 / (cardinality(st.level_cuts) + 1) AS level_pct,
-           CASE WHEN f.mk_n >= 4 AND f.mk_s > 0
-                THEN 1 - {PHI.format(z="(f.mk_s - 1) / sqrt(f.mk_n * (f.mk_n - 1) * (2 * f.mk_n + 5) / 18.0)")}
-                ELSE 1 END AS p_value
-    FROM signal_features f JOIN signal_stats st USING (source, metric)
-),
-combined AS (
-    SELECT technology_id,
-           sum(weight * z) / sum(weight) AS z,
-           exp(sum(weight * growth6) / sum(weight)) - 1 AS adoption_rate,
-           sum(weight * level_pct) / sum(weight) AS level_pct,
-           least(1, min(p_value) * count(*)) AS p_value,  -- Bonferroni over the signals tested
-           -- young: first observed less than two years before as_of
-           min(fs.first_detected_date) > CAST(:as_of AS date) - interval '24 months' AS young,
-           max(latest) FILTER (WHERE source = 'github') AS github_stars,
-           max(latest) FILTER (WHERE source = 'stackoverflow') AS stackoverflow_questions,
-           max(latest) FILTER (WHERE source = 'hn_jobs') AS job_postings_count,
-           jsonb_object_agg(source || '.' || metric, jsonb_build_object(
-               'z', round(z::numeric, 3), 'growth_3m', round(growth3::numeric, 4), 'p', round(p_value::numeric, 4))) AS signals
-    FROM scored LEFT JOIN first_seen fs USING (technology_id) GROUP BY technology_id
-),
-momentum AS (  -- the status of the last computation before this one, through the history's primary key
-    SELECT c.*, p.trend_status AS previous_status,
-           1 + 9 / (1 + exp(-c.z)) AS momentum_score
-    FROM combined c
-    LEFT JOIN LATERAL ({_BEFORE.format(columns="h.trend_status", on="< CAST(:as_of AS date)")}) p ON true
-)
-SELECT m.*,
-       1 + 9 * (0.65 * (m.momentum_score - 1) / 9 + 0.35 * m.level_pct) AS learning_priority_score,
-       CASE  -- entry thresholds are stricter than staying thresholds: statuses don't flap
-           WHEN m.momentum_score <= 3.0 OR (m.previous_status = 'declining' AND m.momentum_score < 4.5)
-               THEN 'declining'
-           WHEN m.previous_status = 'rising' AND m.momentum_score >= 6.0
-               THEN 'rising'
-           WHEN (m.young AND m.momentum_score >= 5.5)
-                OR (m.previous_status = 'emerging' AND m.momentum_score >= 5.0 AND (m.young OR m.level_pct < 0.2))
-               THEN 'emerging'
-           WHEN m.momentum_score >= 7.0 AND m.p_value < :alpha
-               THEN 'rising'
-           ELSE 'mainstream'
-       END::trend_status AS trend_status
-FROM momentum m
 """
 
 FIRST_DETECTED = """
@@ -223,7 +190,7 @@ SELECT * FROM known UNION ALL SELECT * FROM found
 # The columns that make a technology's scores: a row is rewritten only when one of them changes.
 _TREND_SCORES = (
     "trend_status, github_stars, stackoverflow_questions, job_postings_count, momentum_score, "
-    "learning_priority_score, adoption_rate, significance_p_value"
+    "learning_priority_score, adoption_rate, significance_p_value, score_basis"
 )
 
 # Only new and changed rows reach the INSERT (an anti-join through the primary key is far cheaper than a
@@ -235,7 +202,8 @@ WITH new AS (
            round(ts.job_postings_count) AS job_postings_count, fs.first_detected_date,
            round(ts.momentum_score::numeric, 2) AS momentum_score,
            round(ts.learning_priority_score::numeric, 2) AS learning_priority_score,
-           round(ts.adoption_rate::numeric, 4) AS adoption_rate, round(ts.p_value::numeric, 5) AS significance_p_value
+           round(ts.adoption_rate::numeric, 4) AS adoption_rate, round(ts.p_value::numeric, 5) AS significance_p_value,
+           ts.basis AS score_basis
     FROM tech_scores ts
     JOIN technologies t ON t.id = ts.technology_id
     LEFT JOIN first_seen fs ON fs.technology_id = ts.technology_id
@@ -245,16 +213,13 @@ INSERT INTO technology_trends AS tt (
     updated_at)
 SELECT n.id, n.name, n.ecosystem, n.first_detected_date,
        n.trend_status, n.github_stars, n.stackoverflow_questions, n.job_postings_count, n.momentum_score,
-       n.learning_priority_score, n.adoption_rate, n.significance_p_value,
+       n.learning_priority_score, n.adoption_rate, n.significance_p_value, n.score_basis,
        CAST(:as_of AS date), CAST(:as_of AS date), now()
 FROM new n
 {{old:technology_trends|old.trend_id = n.id}}
 WHERE old.trend_id IS NULL
-   OR (old.trend_status, old.github_stars, old.stackoverflow_questions, old.job_postings_count, old.momentum_score,
-       old.learning_priority_score, old.adoption_rate, old.significance_p_value)
-      IS DISTINCT FROM
-      (n.trend_status, n.github_stars, n.stackoverflow_questions, n.job_postings_count, n.momentum_score,
-       n.learning_priority_score, n.adoption_rate, n.significance_p_value)
+   OR ({", ".join("old." + c for c in _TREND_SCORES.split(", "))})
+      IS DISTINCT FROM ({", ".join("n." + c for c in _TREND_SCORES.split(", "))})
 ON CONFLICT (trend_id) DO UPDATE SET
     trend_status = EXCLUDED.trend_status,
     github_stars = EXCLUDED.github_stars,
@@ -265,6 +230,7 @@ ON CONFLICT (trend_id) DO UPDATE SET
     learning_priority_score = EXCLUDED.learning_priority_score,
     adoption_rate = EXCLUDED.adoption_rate,
     significance_p_value = EXCLUDED.significance_p_value,
+    score_basis = EXCLUDED.score_basis,
     status_changed_on = CASE WHEN tt.trend_status <> EXCLUDED.trend_status THEN EXCLUDED.status_changed_on
                              ELSE tt.status_changed_on END,
     scores_as_of = EXCLUDED.scores_as_of,
@@ -284,7 +250,7 @@ WITH new AS (
            round(ts.adoption_rate::numeric, 4) AS adoption_rate,
            round(ts.p_value::numeric, 5) AS significance_p_value,
            jsonb_build_object('signals', ts.signals, 'level_percentile', round(ts.level_pct::numeric, 3),
-                              'previous_status', ts.previous_status) AS details
+                              'previous_status', ts.previous_status, 'basis', ts.basis) AS details
     FROM tech_scores ts
 )
 INSERT INTO technology_score_history AS h (technology_id, computed_on, {_SNAPSHOT_COLUMNS})
@@ -337,25 +303,31 @@ changes AS (  -- against the last computation before this one, and the one neare
            CASE WHEN c.trend_status IN ('emerging', 'rising') THEN 'emerging_trend' ELSE 'status_change' END AS kind,
            'status:' || b.trend_status || '>' || c.trend_status || ':' || CAST(:as_of AS date) AS key_part,
            jsonb_build_object('from', b.trend_status, 'to', c.trend_status, 'since', b.computed_on,
-                              'momentum_score', c.momentum_score) AS details,
-           'now ' || c.trend_status::text AS headline
+                              'on', CAST(:as_of AS date), 'momentum_score', c.momentum_score,
+                              'momentum_before', b.momentum_score) AS details,
+           ' moved from ' || b.trend_status::text || ' to ' || c.trend_status::text AS headline
     FROM current c
-    CROSS JOIN LATERAL ({_BEFORE.format(columns="h.trend_status, h.computed_on", on="< CAST(:as_of AS date)")}) b
+    CROSS JOIN LATERAL ({
+    BEFORE.format(columns="h.trend_status, h.computed_on, h.momentum_score", on="< CAST(:as_of AS date)")
+}) b
     WHERE b.trend_status <> c.trend_status
     UNION ALL
     SELECT c.technology_id, 'momentum_spike',
            'spike:' || to_char(CAST(:as_of AS date), 'YYYY-MM'),
            jsonb_build_object('momentum_score', c.momentum_score, 'month_ago', m.momentum_score,
-                              'rise', c.momentum_score - m.momentum_score),
-           'Momentum up ' || round(c.momentum_score - m.momentum_score, 1) || ' points'
+                              'rise', c.momentum_score - m.momentum_score, 'since', m.computed_on,
+                              'on', CAST(:as_of AS date)),
+           ': momentum up ' || round(c.momentum_score - m.momentum_score, 1) || ' points'
     FROM current c
-    CROSS JOIN LATERAL ({_BEFORE.format(columns="h.momentum_score", on="<= CAST(:as_of AS date) - 30")}) m
+    CROSS JOIN LATERAL ({
+    BEFORE.format(columns="h.momentum_score, h.computed_on", on="<= CAST(:as_of AS date) - 30")
+}) m
     WHERE c.momentum_score - m.momentum_score >= :spike
 )
 INSERT INTO trend_notifications (
     user_id, trend_id, subject_type, subject_id, notification_type, title, dedupe_key, trend_change_details)
 SELECT f.user_id, ch.technology_id, 'technology', ch.technology_id, ch.kind,
-       t.name || ': ' || ch.headline, ch.kind || ':' || ch.technology_id || ':' || ch.key_part, ch.details
+       t.name || ch.headline, ch.kind || ':' || ch.technology_id || ':' || ch.key_part, ch.details
 FROM changes ch
 JOIN technology_follows f ON f.technology_id = ch.technology_id
 JOIN technologies t ON t.id = ch.technology_id

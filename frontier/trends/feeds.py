@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from frontier.api.auth import feed_owner
 from frontier.api.deps import SessionDep
+from frontier.trends.alerts import alert_sentence
 from frontier.trends.models import Technology, TrendNotification
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
@@ -21,7 +22,7 @@ FEED_SIZE = 100
 def alerts_atom(session: Session, user_id: uuid.UUID, base_url: str, self_url: str) -> bytes:
     """The user's latest alerts as an Atom document."""
     rows = session.execute(
-        select(TrendNotification, Technology.slug)
+        select(TrendNotification, Technology.slug, Technology.name)
         .outerjoin(Technology, Technology.id == TrendNotification.trend_id)
         .where(TrendNotification.user_id == user_id)
         .order_by(TrendNotification.created_at.desc())
@@ -34,14 +35,17 @@ def alerts_atom(session: Session, user_id: uuid.UUID, base_url: str, self_url: s
     feed.link(href=base_url, rel="alternate")
     if rows:
         feed.updated(rows[0][0].created_at)
-    for notification, slug in reversed(rows):
+    for notification, slug, name in reversed(rows):
         entry = feed.add_entry()
         entry.id(f"urn:frontier:alert:{notification.notification_id}")
         entry.title(notification.title)
-        if slug is not None:
-            entry.link(href=f"{base_url}/api/v1/technologies/{slug}")
+        # where the reader goes next: the technology's trend (scores, what moved them), else the feed's home
+        entry.link(href=f"{base_url}/api/v1/trends/{slug}" if slug else base_url, rel="alternate")
         entry.updated(notification.created_at)
-        entry.content(str(notification.trend_change_details or {}), type="text")
+        sentence = alert_sentence(
+            notification.notification_type, name or notification.title, notification.trend_change_details
+        )
+        entry.content(sentence, type="text")
     xml: bytes = feed.atom_str(pretty=True)
     return xml
 

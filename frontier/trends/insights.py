@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from frontier.api.pagination import Page, PageParams, encode_cursor
 from frontier.db.base import TechEcosystem, TrendStatus
 from frontier.errors import FieldProblem, InvalidInput, NotFound
+from frontier.trends.basis import describe_basis
 from frontier.trends.models import (
     Observation,
     Technology,
@@ -53,6 +54,7 @@ def _out(trend: TechnologyTrend, technology: Technology) -> TrendOut:
         first_detected_date=trend.first_detected_date,
         status_changed_on=trend.status_changed_on,
         scores_as_of=trend.scores_as_of,
+        basis=describe_basis(technology, trend.score_basis),
     )
 
 

@@ -132,6 +132,8 @@ class TechnologyTrend(Base):
     learning_priority_score: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     adoption_rate: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     significance_p_value: Mapped[Decimal | None] = mapped_column(Numeric(6, 5))
+    # the signals the scores rest on: [{"signal": "github.stars", "months": 24}, ...]
+    score_basis: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     status_changed_on: Mapped[date | None] = mapped_column(Date)
     scores_as_of: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = updated_at()

@@ -17,6 +17,14 @@ ResponseKey = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 ResponseText = Annotated[str, StringConstraints(max_length=500)]
 
 
+class ScoreBasis(BaseModel):
+    """One signal a technology's scores rest on."""
+
+    signal: str = Field(description="source.metric, e.g. github.stars")
+    months: int = Field(description="Complete months of this signal the scores were computed from (up to 24)")
+    measures: str = Field(description="What the signal counts, e.g. 'stars of 1 repository (ollama/ollama)'")
+
+
 class TrendOut(BaseModel):
     """A technology's current scores."""
 
@@ -27,17 +35,24 @@ class TrendOut(BaseModel):
     momentum_score: Decimal | None
     learning_priority_score: Decimal | None
     adoption_rate: Decimal | None = Field(description="Monthly growth rate of adoption (0.02 = 2% a month)")
-    significance_p_value: Decimal | None
+    significance_p_value: Decimal | None = Field(
+        description="One-sided Mann-Kendall test on the last 12 monthly increments: the chance of increments "
+        "trending upwards this clearly if adoption were merely steady "
+        "(below 0.05: accelerating; near 1: slowing)"
+    )
     first_detected_date: date | None
     status_changed_on: date | None
     scores_as_of: date | None
+    basis: list[ScoreBasis] = Field(description="The signals the scores rest on and how much data each has")
 
 
 class TrendDetail(TrendOut):
     """A technology's scores with what moved them."""
 
     momentum_change_30d: Decimal | None = Field(description="Momentum now minus 30 days earlier")
-    signals: dict[str, Any] = Field(description="Per signal: normalised growth (z), 3-month growth, p-value")
+    signals: dict[str, Any] = Field(
+        description="Per signal: normalised growth (z), robust monthly growth (median log change), p-value"
+    )
     level_percentile: float | None
     followed: bool | None = Field(default=None, description="Whether the caller follows it (null: anonymous)")
 
@@ -84,6 +99,10 @@ class NotificationOut(BaseModel):
     id: uuid.UUID
     kind: str
     title: str
+    message: str = Field(
+        description="The alert in words, "
+        "e.g. 'Rust moved from mainstream to rising: momentum 6.1 → 7.4 in 30 days'"
+    )
     subject_type: str
     subject_id: uuid.UUID
     technology: str | None

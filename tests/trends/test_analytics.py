@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from frontier.db.session import Database
 from frontier.trends.analytics import compute_scores
 from frontier.trends.models import TechnologyScoreSnapshot, TrendNotification
+from frontier.trends.scores_sql import RISING_ENTER, RISING_STAY
 
 AS_OF = date(2030, 1, 1)  # the demo's series end in 2025: they are stale here and don't take part
 MONTHS = [date(2028 + (m // 12), m % 12 + 1, 1) for m in range(24)]  # 2028-01 .. 2029-12
@@ -146,52 +147,78 @@ def _remember(session: Session, tech: uuid.UUID, status: str) -> None:
     )
 
 
+def momentum_at(z: float) -> float:
+    """The momentum of a combined growth z (the computation's curve)."""
+    return 1 + 9 / (1 + math.exp(-math.asinh(z)))
+
+
 def test_a_status_holds_between_its_entry_and_exit_thresholds(
     db: Database, population: dict[str, uuid.UUID]
 ) -> None:
     with db.session() as session:
         compute_scores(session, AS_OF)
     fresh = scores(db)
-    between = [s for s, (m, _, p) in fresh.items() if 6.0 <= m < 7.0 and p < 0.05]
-    below = [s for s, (m, _, _) in fresh.items() if 3.0 < m < 6.0]
-    assert between and below and all(fresh[s][1] == "mainstream" for s in between)  # entry needs 7
+    stay, enter = momentum_at(RISING_STAY), momentum_at(RISING_ENTER)
+    between = [s for s, (m, _, _) in fresh.items() if stay + 0.01 <= m < enter - 0.01]
+    below = [s for s, (m, _, _) in fresh.items() if 5.5 < m < stay - 0.01]
+    assert between and below and all(fresh[s][1] == "mainstream" for s in between)  # entry needs z >= 1
+    assert all(fresh[s][1] == "rising" for s, (m, _, _) in fresh.items() if m >= enter + 0.01)
     with db.session() as session:
         for slug in between + below:
             _remember(session, population[slug], "rising")
         compute_scores(session, AS_OF)
     held = scores(db)
-    assert all(held[s][1] == "rising" for s in between)  # exit only below 6
+    assert all(held[s][1] == "rising" for s in between)  # exit only below z = 0.5
     assert all(held[s][1] != "rising" for s in below)
+
+
+def test_fast_steady_growth_is_rising_without_acceleration(
+    db: Database, population: dict[str, uuid.UUID]
+) -> None:
+    # a year of the same number of new stars every month: fast against the population, not accelerating
+    with db.session() as session:
+        add_technology(session, "syn-steady-fast", [0.0] * 12 + [1000.0 * (m + 1) for m in range(12)])
+        compute_scores(session, AS_OF)
+    _, status, p_value = scores(db)["syn-steady-fast"]
+    assert status == "rising" and p_value > 0.05
+    assert 0 < p_value < 1  # the p of a real test, not a placeholder
+
+
+def follow_a_riser(session: Session) -> tuple[uuid.UUID, uuid.UUID]:
+    """A user following a technology that is flat for a year (scored as of 2029-01-01), then takes off (its
+    data up to AS_OF added, not yet scored): the user and the technology."""
+    user: uuid.UUID = session.execute(
+        text("INSERT INTO users (email, display_name) VALUES ('f@example.org', 'F') RETURNING id")
+    ).scalar_one()
+    for k in range(12):
+        add_technology(session, f"syn-flat-{k:02d}", growth_series(500 * (k + 1), 0.002 * k))
+    tech = add_technology(session, "syn-riser", [1000.0] * 12)
+    session.execute(
+        text("INSERT INTO technology_follows (user_id, technology_id) VALUES (:u, :t)"),
+        {"u": user, "t": tech},
+    )
+    compute_scores(session, date(2029, 1, 1))
+    session.execute(  # then it takes off
+        text(
+            "INSERT INTO observations (technology_id, source, metric, granularity, period_start, value) "
+            "SELECT :i, 'github', 'stars', 'month', p, 1000 + 400 * (extract(month FROM p) ^ 2) "
+            "FROM unnest(CAST(:p AS date[])) p"
+        ),
+        {"i": tech, "p": MONTHS[12:]},
+    )
+    return user, tech
 
 
 def test_status_changes_alert_followers_exactly_once(db: Database) -> None:
     with db.session() as session:
-        user = session.execute(
-            text("INSERT INTO users (email, display_name) VALUES ('f@example.org', 'F') RETURNING id")
-        ).scalar_one()
-        for k in range(12):
-            add_technology(session, f"syn-flat-{k:02d}", growth_series(500 * (k + 1), 0.002 * k))
-        tech = add_technology(session, "syn-riser", [1000.0] * 12)
-        session.execute(
-            text("INSERT INTO technology_follows (user_id, technology_id) VALUES (:u, :t)"),
-            {"u": user, "t": tech},
-        )
-        compute_scores(session, date(2029, 1, 1))
-        session.execute(  # then it takes off
-            text(
-                "INSERT INTO observations (technology_id, source, metric, granularity, period_start, value) "
-                "SELECT :i, 'github', 'stars', 'month', p, 1000 + 400 * (extract(month FROM p) ^ 2) "
-                "FROM unnest(CAST(:p AS date[])) p"
-            ),
-            {"i": tech, "p": MONTHS[12:]},
-        )
+        user, tech = follow_a_riser(session)
         for _ in range(2):  # a re-run must not alert again
             compute_scores(session, AS_OF)
         notes = session.scalars(select(TrendNotification).where(TrendNotification.user_id == user)).all()
     kinds = sorted(n.notification_type for n in notes)
     assert kinds.count("emerging_trend") + kinds.count("status_change") == 1
     assert all(n.trend_id == tech and n.subject_id == tech for n in notes)
-    assert notes[0].title.startswith("syn-riser: ")
+    assert any(n.title.startswith("syn-riser moved from ") for n in notes)
 
 
 def test_seed_method_applies_the_seed_formula_to_emerging_and_rising_rows(db: Database) -> None:
