@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import lightgbm as lgb
 import numpy as np
 
 from frontier.trends.forecasting.models.base import (
@@ -39,6 +38,9 @@ from frontier.trends.forecasting.models.boosting_features import (
 )
 from frontier.trends.forecasting.reference import reference_until
 from frontier.trends.forecasting.series import FloatArray, MonthlySeries
+
+if TYPE_CHECKING:  # imported where a model is trained: lightgbm takes ~0.7 s to import
+    import lightgbm as lgb
 
 MIN_TRAINING_ROWS = 200  # below this there is nothing to learn: forecasts continue the recent mean change
 MIN_CALIBRATION_ERRORS = 10  # per horizon step, for an empirical quantile worth the name
@@ -91,6 +93,8 @@ def _train(series: Sequence[MonthlySeries], horizon: int, settings: BoostingSett
     if not row_sets or sum(len(r.target) for r in row_sets) < MIN_TRAINING_ROWS:
         return None
     rows = _stack(row_sets)
+    import lightgbm as lgb
+
     data = lgb.Dataset(rows.features, label=rows.target, feature_name=list(FEATURE_NAMES), free_raw_data=True)
     return lgb.train(settings.lightgbm_params(), data, num_boost_round=settings.rounds)
 

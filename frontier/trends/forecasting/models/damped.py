@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from statsforecast.models import AutoETS
 
 from frontier.trends.forecasting.models.base import DEFAULT_LEVEL, Forecast, Forecaster, make_forecast
 from frontier.trends.forecasting.models.baselines import DriftForecaster
@@ -33,6 +32,10 @@ class DampedTrendForecaster(Forecaster):
     ) -> list[Forecast]:
         """Per-series damped-trend forecasts (drift for series too short to fit)."""
         percent = round(level * 100)
+        # Imported here: statsforecast (with statsmodels) takes ~1.6 s to import, which every CLI command
+        # and API start would pay for a model that only backtests and some forecasts use.
+        from statsforecast.models import AutoETS
+
         forecasts = []
         for one in series:
             if len(one.values) < MIN_ETS_LENGTH or np.ptp(one.values) == 0:
