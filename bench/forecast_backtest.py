@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -20,7 +21,12 @@ from frontier.trends.forecasting.backtest import BacktestReport, run_backtest
 from frontier.trends.forecasting.models import BENCHMARKS, FORECASTERS
 from frontier.trends.forecasting.series import MonthlySeries, parse_month, series_from_points
 
-DATA = Path("/work/shared/data/github-ranking")
+# ../shared beside the project root (the data sets shipped to developers and CI), overridable for other copies.
+DATA = Path(
+    os.environ.get(
+        "BENCH_GITHUB_RANKING", Path(__file__).resolve().parents[2] / "shared" / "data" / "github-ranking"
+    )
+)
 
 
 def load_languages(path: Path) -> list[MonthlySeries]:
