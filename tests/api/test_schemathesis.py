@@ -24,6 +24,7 @@ test_authorization_matrix and its bad query values by test_bad_input.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -88,6 +89,36 @@ def real_path_parameters(world: World, path: str) -> dict[str, Any]:
     return {name: str(values[name]) for name in re.findall(r"\{(\w+)\}", path) if name in values}
 
 
+def fuzz_statuses(
+    strategies: list[Any],
+    headers: dict[str, str],
+    max_examples: int,
+    also: Callable[[Any], None] | None = None,
+) -> list[int]:
+    """Send up to ``max_examples`` generated requests, check each response against CHECKS (and ``also``),
+    and return their statuses (at least one request is sent)."""
+    statuses: list[int] = []
+
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=st.one_of(strategies))
+    def fuzz(case: schemathesis.Case) -> None:
+        response = case.call(headers=headers)
+        statuses.append(response.status_code)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+        if also is not None:
+            also(response)
+
+    fuzz()
+    assert statuses, "no request was sent"
+    return statuses
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_operation_never_answers_5xx_and_conforms_to_its_schema(
@@ -103,23 +134,10 @@ def test_operation_never_answers_5xx_and_conforms_to_its_schema(
     ]
     if real := real_path_parameters(world, path):
         strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=real))
-    statuses: list[int] = []
-
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
+    statuses = fuzz_statuses(
+        strategies,
+        headers,
+        MAX_EXAMPLES,
+        also=lambda response: assert_no_secrets(response, stored_secrets(world.db)),
     )
-    @given(case=st.one_of(strategies))
-    def fuzz(case: schemathesis.Case) -> None:
-        response = case.call(headers=headers)
-        statuses.append(response.status_code)
-        case.validate_response(response, checks=CHECKS, headers=headers)
-        assert_no_secrets(response, stored_secrets(world.db))
-
-    fuzz()
-
-    assert statuses, "no request was sent"
     assert all(status < 500 for status in statuses)

@@ -10,8 +10,6 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from sqlalchemy import Engine
 
@@ -23,7 +21,7 @@ from frontier.db.session import Database
 from tests.conftest import create_database, drop_database
 
 from .conftest import Actor, AllowAll, _actor
-from .test_schemathesis import CHECKS, ROUTES
+from .test_schemathesis import ROUTES, fuzz_statuses
 
 MAX_EXAMPLES = 10
 
@@ -58,27 +56,12 @@ def test_no_operation_answers_5xx_on_an_empty_installation(
     caller = actors[actor]
     headers = caller.headers if caller is not None else {}
     operation = schemathesis.openapi.from_asgi("/openapi.json", app)[route[1]][route[0]]
-    statuses: list[int] = []
-
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(
-        case=st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
-        )
-    )
-    def fuzz(case: schemathesis.Case) -> None:
-        response = case.call(headers=headers)
-        statuses.append(response.status_code)
-        case.validate_response(response, checks=CHECKS, headers=headers)
-
-    fuzz()
-    assert statuses and all(status < 500 for status in statuses)
+    strategies = [
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    ]
+    statuses = fuzz_statuses(strategies, headers, MAX_EXAMPLES)
+    assert all(status < 500 for status in statuses)
 
 
 def test_search_on_an_empty_installation_answers_no_items_and_says_why(
