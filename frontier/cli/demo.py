@@ -41,6 +41,14 @@ def load_with_progress() -> loader.LoadReport:
             f"trends: {scores.scored} technologies scored as of {scores.as_of}, "
             "the day after the demo's data ends"
         )
+    with database() as db, db.session() as session, console.status("forecasting") as status:
+        forecasts = loader.forecast_demo(session, progress=status.update)
+    if forecasts is not None:
+        console.print(
+            f"forecasts: {forecasts.stored} stored by every model from "
+            f"{', '.join(f'{d:%Y-%m-%d}' for d in forecasts.origins)}; {forecasts.scored} scored so far; "
+            f"the backtest chose {forecasts.default_model}"
+        )
     return report
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,9 +24,14 @@ from frontier.trends.forecasting import (
     forecast_series,
     read_series_csv,
 )
-from frontier.trends.forecasting.backtest import ORIGINS, run_backtest
+from frontier.trends.forecasting.backtest import ORIGINS, BacktestReport, run_backtest
 from frontier.trends.repository import resolve_names
 from frontier.trends.trend_schemas import TrendDetail
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from frontier.trends.trend_schemas import TrendSort
 
 app = typer.Typer(
     help="Technology trends: compute scores, show one technology, forecast.", no_args_is_help=True
@@ -58,9 +63,18 @@ def compute(
     """Compute momentum, adoption, priority and status for every technology, and alert followers."""
     if method not in ("default", "seed"):
         raise fail(f"--method: '{method}' is not one of default, seed", 2)
-    day = as_of.date() if as_of else datetime.now(UTC).date()
-    with database() as db, db.session() as session, console.status(f"computing trend scores as of {day}"):
-        report = analytics.compute_scores(session, day, method="seed" if method == "seed" else "default")
+    with database() as db, db.session() as session:
+        if as_of is not None:
+            day = as_of.date()
+        else:
+            day = analytics.default_as_of(session, datetime.now(UTC).date())
+            if day != datetime.now(UTC).date():
+                err_console.print(
+                    f"the latest complete data is for {analytics.month_before(day):%Y-%m}: "
+                    f"scoring as of {day} (pass --as-of to choose the day)"
+                )
+        with console.status(f"computing trend scores as of {day}"):
+            report = analytics.compute_scores(session, day, method="seed" if method == "seed" else "default")
         latest = analytics.latest_data_month(session) if report.scored == 0 else None
     console.print(
         f"{report.scored} technologies scored as of {report.as_of} ({report.method}); "
@@ -77,6 +91,69 @@ def compute(
                 else " and there is none: load the demo ('frontier demo load') or run 'frontier ingest run'"
             )
         )
+
+
+@app.command(name="list")
+@handle_errors
+def list_(
+    status: Annotated[
+        str | None, typer.Option(help="Only this status: emerging, rising, mainstream or declining")
+    ] = None,
+    ecosystem: Annotated[
+        str | None, typer.Option(help="Only this ecosystem, e.g. ai_ml, web_frontend")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="momentum, priority, adoption or name")] = "momentum",
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many to show")] = 25,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only")] = False,
+) -> None:
+    """Scored technologies, best first: status, momentum, learning priority, growth and what each rests on."""
+    from frontier.api.pagination import PageParams
+    from frontier.db.base import TechEcosystem, TrendStatus
+
+    statuses = [s.value for s in TrendStatus]
+    if status is not None and status not in statuses:
+        raise fail(f"--status: '{status}' is not one of {', '.join(statuses)}", EXIT_USAGE)
+    ecosystems = [e.value for e in TechEcosystem]
+    if ecosystem is not None and ecosystem not in ecosystems:
+        raise fail(f"--ecosystem: '{ecosystem}' is not one of {', '.join(ecosystems)}", EXIT_USAGE)
+    if sort not in SORTS:
+        raise fail(f"--sort: '{sort}' is not one of {', '.join(SORTS)}", EXIT_USAGE)
+    with database() as db, db.session() as session:
+        page = insights.list_trends(
+            session,
+            PageParams(limit=limit, after=None),
+            sort=cast("TrendSort", sort),
+            status=TrendStatus(status) if status else None,
+            ecosystem=TechEcosystem(ecosystem) if ecosystem else None,
+        )
+    if as_json:
+        _print_json([item.model_dump(mode="json") for item in page.items])
+        return
+    if not page.items:
+        console.print(
+            "no scored technology matches"
+            + ("" if status or ecosystem else ": run 'frontier trends compute' (or 'frontier demo load')")
+        )
+        return
+    table = Table(title=f"Technologies by {sort}, as of {page.items[0].scores_as_of}")
+    for column in ("technology", "status", "momentum", "priority", "growth / month", "rests on"):
+        numeric = column in ("momentum", "priority", "growth / month")
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=column != "rests on")
+    for item in page.items:
+        table.add_row(
+            f"{item.name} ({item.slug})",
+            item.trend_status.value,
+            "—" if item.momentum_score is None else f"{item.momentum_score:.2f}",
+            "—" if item.learning_priority_score is None else f"{item.learning_priority_score:.2f}",
+            "—" if item.adoption_rate is None else f"{float(item.adoption_rate):+.1%}",
+            "; ".join(f"{b.signal} ({b.months} mo)" for b in item.basis),
+        )
+    console.print(table)
+    if page.next_cursor:
+        console.print(f"showing {limit}; more with --limit (up to 200) or the API's cursor")
+
+
+SORTS = ("momentum", "priority", "adoption", "name")
 
 
 @app.command()
@@ -197,33 +274,91 @@ def _print_json(document: Any) -> None:
 @handle_errors
 def backtest(
     input_path: Annotated[
-        Path, typer.Option("--input", help="CSV with columns series_id,month,value (month YYYY-MM)")
-    ],
+        Path | None,
+        typer.Option(
+            "--input",
+            help="CSV with columns series_id,month,value (month YYYY-MM); without it, the database's series "
+            "(the results are kept as each model's backtest and interval calibration)",
+        ),
+    ] = None,
     horizon: HorizonOption = MAX_HORIZON,
     as_json: JsonOption = False,
 ) -> None:
     """Rolling-origin backtest of every forecaster (naive, drift, damped trend, the seed's heuristic, global
-    gradient boosting) on a CSV of monthly series: MASE, sMAPE and OWA; the default has the lowest mean
-    MASE."""
-    series = _load(input_path, horizon)
-    with _progress(not as_json, ORIGINS * len(FORECASTERS), "backtest") as progress:
-        try:
-            report = run_backtest(series, horizon, progress=progress)
-        except SeriesTooShort as error:  # the input's fault; any other error is a fault of a model
-            raise fail(f"{input_path}: {error}", EXIT_USAGE) from error
+    gradient boosting): MASE, sMAPE, OWA and the calibrated 80% intervals' coverage per horizon; the default
+    has the lowest mean MASE."""
+    if input_path is None:
+        with database() as db, db.session() as session, err_console.status("backtesting the stored series"):
+            latest = _latest_data_month(session, "backtest")
+            try:
+                report = forecast_store.store_backtest(session, analytics.day_after_month(latest))
+            except SeriesTooShort as error:
+                raise fail(f"stored series: {error}", EXIT_USAGE) from error
+    else:
+        series = _load(input_path, horizon)
+        with _progress(not as_json, ORIGINS * len(FORECASTERS), "backtest") as progress:
+            try:
+                report = run_backtest(series, horizon, progress=progress)
+            except SeriesTooShort as error:  # the input's fault; any other error is a fault of a model
+                raise fail(f"{input_path}: {error}", EXIT_USAGE) from error
     if as_json:
         _print_json(report.summary())
         return
-    table = Table(title=f"Rolling-origin backtest, horizon {horizon}, origins {', '.join(report.origins)}")
-    for column in ("model", "MASE", "sMAPE", "OWA", "series scored"):
-        table.add_column(column, justify="left" if column == "model" else "right")
+    _print_backtest(report)
+
+
+def _print_backtest(report: BacktestReport) -> None:
+    table = Table(
+        title=f"Rolling-origin backtest, horizon {report.horizon}, origins {', '.join(report.origins)}"
+    )
+    for column in ("model", "MASE", "sMAPE", "OWA", "80% interval coverage", "series scored"):
+        table.add_column(column, justify="left" if column == "model" else "right", no_wrap=True)
     for name, score in report.models.items():
         label = f"{name} (default)" if name == report.default else name
         scored = sum(o.series for o in score.origins)
-        table.add_row(label, f"{score.mase:.3f}", f"{score.smape:.2f}", f"{score.owa:.3f}", str(scored))
+        table.add_row(
+            label,
+            f"{score.mase:.3f}",
+            f"{score.smape:.2f}",
+            f"{score.owa:.3f}",
+            _share(score.coverage_overall),
+            str(scored),
+        )
     console.print(table)
+    by_horizon = Table(
+        title="Calibrated 80% intervals: share of outcomes inside, by months ahead "
+        "(each origin judged by the other origins' errors)"
+    )
+    by_horizon.add_column("months ahead", justify="right")
+    for name in report.models:
+        by_horizon.add_column(name, justify="right", no_wrap=True)
+    for step in range(report.horizon):
+        by_horizon.add_row(
+            str(step + 1),
+            *(
+                _share(score.coverage[step] if step < len(score.coverage) else None)
+                for score in report.models.values()
+            ),
+        )
+    console.print(by_horizon)
     ratio = report.benchmark_ratio()
     console.print(f"default: {report.default}; its MASE / best of naive, drift and damped: {ratio:.3f}")
+
+
+def _latest_data_month(session: Session, what: str) -> date:
+    """The latest month with data, or exit 2 saying how to get some."""
+    latest = analytics.latest_data_month(session)
+    if latest is None:
+        raise fail(
+            f"no series to {what}: load the demo ('frontier demo load'), run 'frontier ingest run', "
+            "or give --input",
+            EXIT_USAGE,
+        )
+    return latest
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 @app.command()
@@ -239,48 +374,72 @@ def forecast(
     forecasts for every technology in the database and score the ones that came due."""
     if input_path is None:
         with database() as db, db.session() as session, err_console.status("forecasting stored series"):
-            stored = forecast_store.store_forecasts(session, datetime.now(UTC).date())
-        console.print(
-            f"{stored.series} series forecast with {stored.model}: {stored.stored} forecasts stored, "
-            f"{stored.scored} earlier ones scored"
-        )
+            latest = _latest_data_month(session, "forecast")
+            runs = forecast_store.store_all_forecasts(session, analytics.day_after_month(latest))
+        for one in runs:
+            console.print(
+                f"{one.model}: {one.series} series forecast from {latest:%Y-%m}, "
+                f"{one.stored} forecasts stored ("
+                f"{'calibrated' if one.calibrated else 'uncalibrated: run frontier trends backtest first'} "
+                f"intervals), {one.scored} earlier ones scored"
+            )
         return
     series = _load(input_path, horizon)
     with _progress(not as_json, ORIGINS * len(FORECASTERS) + 1, "forecast") as progress:
-        run = forecast_series(series, horizon, progress=progress)
+        try:
+            run = forecast_series(series, horizon, progress=progress)
+        except SeriesTooShort as error:
+            raise fail(f"{input_path}: {error}", EXIT_USAGE) from error
     if as_json:
         _print_json(
             [
-                {
-                    "series_id": f.series_id,
-                    "forecasts": [
-                        {"month": m, "value": round(v, 4), "lo": round(lo, 4), "hi": round(hi, 4)}
-                        for m, v, lo, hi in f.rows()
-                    ],
-                }
-                for f in run.forecasts
+                *(
+                    {
+                        "series_id": f.series_id,
+                        "forecasts": [
+                            {"month": m, "value": round(v, 4), "lo": round(lo, 4), "hi": round(hi, 4)}
+                            for m, v, lo, hi in f.rows()
+                        ],
+                        "interval": "calibrated" if run.calibration is not None else "model's own",
+                    }
+                    for f in run.forecasts
+                ),
+                *(
+                    {"series_id": series_id, "forecasts": [], "not_forecast": "one month shows no change"}
+                    for series_id in run.too_short
+                ),
             ]
         )
         return
     level = round(run.forecasts[0].level * 100) if run.forecasts else 0
-    table = Table(title=f"Forecasts by {run.model} ({level}% intervals)")
+    how = (
+        "calibrated on the backtest's errors"
+        if run.calibration is not None
+        else "the model's own: too short to backtest and calibrate"
+    )
+    table = Table(title=f"Forecasts by {run.model} ({level}% intervals, {how})")
     for column in ("series", "month", "value", "lo", "hi"):
         table.add_column(column, justify="left" if column in ("series", "month") else "right")
     for f in run.forecasts:
         for month, value, lo, hi in f.rows():
             table.add_row(f.series_id, month, f"{value:,.1f}", f"{lo:,.1f}", f"{hi:,.1f}")
     console.print(table)
+    for series_id in run.too_short:
+        err_console.print(f"{series_id}: not forecast, one month shows no change to forecast from")
 
 
 @app.command()
 @handle_errors
 def accuracy() -> None:
-    """Each forecaster's track record: stored and scored forecasts, accuracy, interval coverage, backtest."""
+    """Each forecaster's track record: stored and scored forecasts, accuracy, interval coverage (overall and
+    by months ahead), backtest."""
     with database() as db, db.session() as session:
         records = forecast_store.track_record(session)
     table = Table(
         "model", "stored", "scored", "mean accuracy", "interval coverage", "backtest MASE", "production"
     )
+    for column in table.columns:
+        column.no_wrap = True
     for r in records:
         mase = (r["backtest"] or {}).get("mase")
         table.add_row(
@@ -288,8 +447,24 @@ def accuracy() -> None:
             str(r["stored"]),
             str(r["scored"]),
             "—" if r["mean_accuracy"] is None else f"{r['mean_accuracy']:.3f}",
-            "—" if r["interval_coverage"] is None else f"{r['interval_coverage']:.2f}",
+            _share(r["interval_coverage"]),
             "—" if mase is None else f"{mase:.3f}",
             "yes" if r["production"] else "",
         )
     console.print(table)
+    scored = [r for r in records if r["coverage_by_horizon"]]
+    if not scored:
+        console.print("no stored forecast has come due yet: coverage shows once their months are observed")
+        return
+    by_horizon = Table(title="Stored forecasts: share inside their 80% interval, by months ahead (scored)")
+    by_horizon.add_column("months ahead", justify="right")
+    for r in scored:
+        by_horizon.add_column(r["model"], justify="right", no_wrap=True)
+    cells = {(r["model"], c["horizon"]): c for r in scored for c in r["coverage_by_horizon"]}
+    for step in sorted({c["horizon"] for r in scored for c in r["coverage_by_horizon"]}):
+        row = [str(step)]
+        for r in scored:
+            cell = cells.get((r["model"], step))
+            row.append("—" if cell is None else f"{cell['coverage']:.2f} of {cell['scored']}")
+        by_horizon.add_row(*row)
+    console.print(by_horizon)

@@ -24,6 +24,7 @@ from frontier.db.base import TechEcosystem
 from frontier.discovery.content import demo_item_count, import_demo_content
 from frontier.discovery.embeddings import build_embeddings
 from frontier.ingest.observations import ObservationRecord, upsert_observations
+from frontier.trends import forecast_store
 from frontier.trends.analytics import ComputeReport, compute_scores, day_after_month, latest_data_month
 from frontier.trends.models import Technology, TechnologyAlias
 
@@ -46,6 +47,9 @@ CATALOGUE_FIELDS = (
 )
 
 Progress = Callable[[str, int], None]
+# Forecasts are stored as the monthly job would have stored them this many months before the data ends, so
+# the demo has a scored track record (12 months back: all 12 months scored; 6 back: half), and from its end.
+FORECAST_MONTHS_BACK = (12, 6, 0)
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,45 @@ def score_demo_trends(session: Session) -> ComputeReport | None:
     of today finds them stale): trends, alerts and exploration paths have scores. None without data."""
     latest = latest_data_month(session)
     return compute_scores(session, day_after_month(latest)) if latest else None
+
+
+@dataclass(frozen=True)
+class DemoForecasts:
+    """What forecasting the demo stored."""
+
+    default_model: str
+    origins: tuple[date, ...]  # the days forecasts were made on (the data before each)
+    stored: int
+    scored: int
+
+
+def _months_before(day: date, months: int) -> date:
+    ordinal = day.year * 12 + day.month - 1 - months
+    return date(ordinal // 12, ordinal % 12 + 1, 1)
+
+
+def forecast_demo(session: Session, progress: Callable[[str], None] | None = None) -> DemoForecasts | None:
+    """The monthly forecasting jobs, replayed over the demo's last year: one backtest of every model (as of
+    the day after the data ends) keeping the interval calibration known at each origin, then every model's
+    forecasts from each origin, scored against the months observed since. A forecast from an earlier origin
+    uses only what was known then: its data, and calibration from errors observed by then. None without
+    data."""
+    latest = latest_data_month(session)
+    if latest is None:
+        return None
+    end = day_after_month(latest)
+    origins = tuple(_months_before(end, back) for back in FORECAST_MONTHS_BACK)
+    if progress is not None:
+        progress("backtesting the forecasters")
+    report = forecast_store.store_backtest(session, end, also_known_by=origins)
+    stored = scored = 0
+    for origin in origins:
+        if progress is not None:
+            progress(f"forecasting from {origin:%Y-%m-%d}")
+        runs = forecast_store.store_all_forecasts(session, origin)
+        stored += sum(run.stored for run in runs)
+        scored += sum(run.scored for run in runs)  # each run scores what has come due by its day
+    return DemoForecasts(report.default, origins, stored, scored)
 
 
 def demo_size() -> int:

@@ -74,6 +74,21 @@ def day_after_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
+def month_before(day: date) -> date:
+    """The first day of the month before ``day``'s month."""
+    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
+
+
+def default_as_of(session: Session, today: date) -> date:
+    """The day a computation stands on when none is given: today while the data is current (its latest
+    month is last month or this one), else the day after the latest data month, so stale data (the demo's,
+    or a source that stopped) still scores instead of scoring nothing."""
+    latest = latest_data_month(session)
+    if latest is None or latest >= month_before(today):
+        return today
+    return day_after_month(latest)
+
+
 def _params(
     pipeline: TrendMonitoringPipeline,
     as_of: date,

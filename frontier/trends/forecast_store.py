@@ -1,6 +1,11 @@
 """Stored forecasts: every technology's monthly signals forecast 12 months ahead with intervals, stored in
 ``trend_predictions``, scored against what happened once their month is observed, and the models' backtest
 and running track record kept on ``trend_prediction_models``.
+
+Intervals are calibrated (forecasting/calibration.py): the monthly backtest keeps, on each model's row, the
+interval offsets its errors give, keyed by the last month whose errors they use; a forecast made from month
+M takes the latest calibration known by M, so a forecast never rests on outcomes after its own origin. With
+no backtest yet, a forecast keeps the model's own interval and says so in its factors.
 """
 
 from __future__ import annotations
@@ -8,6 +13,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,15 +26,17 @@ from sqlalchemy.orm import Session
 
 from frontier.db.system_logs import record
 from frontier.trends.forecasting.backtest import BacktestReport, run_backtest
-from frontier.trends.forecasting.models import DEFAULT_LEVEL, Forecast, make_forecaster
+from frontier.trends.forecasting.calibration import IntervalCalibration
+from frontier.trends.forecasting.models import DEFAULT_LEVEL, FORECASTERS, Forecast, make_forecaster
 from frontier.trends.forecasting.models.base import check_finite
-from frontier.trends.forecasting.series import MonthlySeries, series_from_points
+from frontier.trends.forecasting.series import MonthlySeries, format_month, series_from_points
 from frontier.trends.models import TrendPrediction, TrendPredictionModel
 
 DEFAULT_MODEL = "global_gbm"  # chosen by backtest (README, "Forecasts")
 MODEL_VERSION = "1"
 HORIZON = 12
 MIN_MONTHS = 12
+CALIBRATIONS_KEPT = 24  # per model: two years of monthly backtests
 SIGNALS = (
     ("github", "stars"),
     ("github", "top100_stars"),
@@ -67,6 +75,7 @@ class ForecastRun:
     series: int
     stored: int
     scored: int
+    calibrated: bool = False  # intervals calibrated on backtest errors (False: the model's own)
 
 
 def _month_ordinal(day: date) -> int:
@@ -129,6 +138,13 @@ def factors(series: MonthlySeries, model: str) -> dict[str, Any]:
     }
 
 
+def calibration_for(row: TrendPredictionModel, origin_month: int) -> IntervalCalibration | None:
+    """The model's latest stored calibration whose errors were all observed by ``origin_month``."""
+    stored = (row.backtest_metrics or {}).get("calibrations") or {}
+    usable = [key for key in stored if key <= format_month(origin_month)]
+    return IntervalCalibration.from_json(stored[max(usable)]) if usable else None
+
+
 def store_forecasts(session: Session, as_of: date, model: str = DEFAULT_MODEL) -> ForecastRun:
     """Forecast every series HORIZON months after its last complete month and store each month (idempotent
     per origin: a re-run for the same day replaces, never duplicates)."""
@@ -137,12 +153,21 @@ def store_forecasts(session: Session, as_of: date, model: str = DEFAULT_MODEL) -
     if not series:
         return ForecastRun(model, 0, 0, score_due(session, as_of))
     ordered = [series[key] for key in sorted(series)]
-    forecasts = make_forecaster(model).fit(ordered, HORIZON).predict(ordered, HORIZON, DEFAULT_LEVEL)
+    calibration = calibration_for(row, _month_ordinal(as_of) - 1)
+    forecaster = make_forecaster(model, own_intervals=calibration is None)
+    forecasts = forecaster.fit(ordered, HORIZON).predict(ordered, HORIZON, DEFAULT_LEVEL)
+    if calibration is not None:
+        forecasts = calibration.apply(ordered, forecasts)
     check_finite(model, forecasts, " (stored forecasts)")  # NaN would be stored as a prediction otherwise
+    interval = (
+        {"interval": "calibrated", "interval_calibrated_on": calibration.known_by_text}
+        if calibration is not None
+        else {"interval": "model's own (no backtest yet to calibrate on)"}
+    )
     values = []
     for one, forecast in zip(ordered, forecasts, strict=True):
         technology_id, source, metric = one.series_id.split("|")
-        context = factors(one, model)
+        context = factors(one, model) | interval
         for step in range(forecast.horizon):
             target = _first_of(forecast.first_month + step)
             values.append(
@@ -173,8 +198,14 @@ def store_forecasts(session: Session, as_of: date, model: str = DEFAULT_MODEL) -
         series=len(ordered),
         stored=stored,
         scored=scored,
+        calibrated=calibration is not None,
     )
-    return ForecastRun(model, len(ordered), stored, scored)
+    return ForecastRun(model, len(ordered), stored, scored, calibration is not None)
+
+
+def store_all_forecasts(session: Session, as_of: date) -> list[ForecastRun]:
+    """``store_forecasts`` for every model (each keeps its own track record)."""
+    return [store_forecasts(session, as_of, name) for name in FORECASTERS]
 
 
 def _upsert(session: Session, values: list[dict[str, Any]], batch: int = 2000) -> int:
@@ -210,18 +241,32 @@ def score_due(session: Session, as_of: date) -> int:
 
 
 TRACK_RECORD = """
-SELECT m.model_name, m.model_version, m.backtest_metrics, m.is_production_ready,
+SELECT m.model_id, m.model_name, m.model_version, m.backtest_metrics, m.is_production_ready,
        count(p.prediction_id) AS stored, count(p.prediction_accuracy) AS scored,
        avg(p.prediction_accuracy) AS mean_accuracy,
        avg(CASE WHEN (p.actual_outcome ->> 'within_interval')::boolean THEN 1.0 ELSE 0.0 END)
            FILTER (WHERE p.actual_outcome IS NOT NULL) AS interval_coverage
 FROM trend_prediction_models m LEFT JOIN trend_predictions p ON p.model_id = m.model_id
+WHERE CAST(:model AS text) IS NULL OR m.model_name = CAST(:model AS text)
 GROUP BY m.model_id ORDER BY m.model_name
 """
 
+COVERAGE_BY_HORIZON = """
+SELECT model_id, horizon_months, count(*) AS scored,
+       avg(CASE WHEN (actual_outcome ->> 'within_interval')::boolean THEN 1.0 ELSE 0.0 END) AS coverage
+FROM trend_predictions WHERE actual_outcome IS NOT NULL
+GROUP BY model_id, horizon_months ORDER BY model_id, horizon_months
+"""
 
-def track_record(session: Session) -> list[dict[str, Any]]:
-    """Per model: forecasts stored and scored, mean accuracy, interval coverage, backtest metrics."""
+
+def track_record(session: Session, model: str | None = None) -> list[dict[str, Any]]:
+    """Per model (or the one named): forecasts stored and scored, mean accuracy, interval coverage overall
+    and per horizon (months ahead) of the scored ones, and the backtest's metrics and coverage."""
+    by_horizon: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in session.execute(text(COVERAGE_BY_HORIZON)):
+        by_horizon[row.model_id].append(
+            {"horizon": int(row.horizon_months), "scored": int(row.scored), "coverage": float(row.coverage)}
+        )
     return [
         {
             "model": row.model_name,
@@ -230,16 +275,37 @@ def track_record(session: Session) -> list[dict[str, Any]]:
             "scored": int(row.scored),
             "mean_accuracy": float(row.mean_accuracy) if row.mean_accuracy is not None else None,
             "interval_coverage": float(row.interval_coverage) if row.interval_coverage is not None else None,
-            "backtest": row.backtest_metrics,
+            "coverage_by_horizon": by_horizon.get(row.model_id, []),
+            "backtest": _public_metrics(row.backtest_metrics),
             "production": bool(row.is_production_ready),
         }
-        for row in session.execute(text(TRACK_RECORD))
+        for row in session.execute(text(TRACK_RECORD), {"model": model})
     ]
 
 
-def store_backtest(session: Session, as_of: date) -> BacktestReport:
-    """Backtest every model on the stored series and keep the metrics on each model's row."""
+def _public_metrics(metrics: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The backtest's metrics without the calibration tables (kept for the forecasts, not for reading)."""
+    if metrics is None:
+        return None
+    return {key: value for key, value in metrics.items() if key != "calibrations"}
+
+
+def production_model(session: Session) -> str:
+    """The model the latest backtest chose (DEFAULT_MODEL before any backtest)."""
+    chosen = session.scalars(
+        select(TrendPredictionModel.model_name)
+        .where(TrendPredictionModel.is_production_ready.is_(True))
+        .order_by(TrendPredictionModel.model_name)
+    ).first()
+    return chosen or DEFAULT_MODEL
+
+
+def store_backtest(session: Session, as_of: date, also_known_by: Sequence[date] = ()) -> BacktestReport:
+    """Backtest every model on the stored series and keep the metrics on each model's row, with the
+    interval calibration its errors give as of the last complete month, and as of the months before each
+    of ``also_known_by`` (for forecasts made from then: only errors observed by then)."""
     report = run_backtest(list(load_series(session, as_of).values()), HORIZON)
+    months = sorted({_month_ordinal(day) - 1 for day in (as_of, *also_known_by)})
     for name, score in report.models.items():
         row = model_row(session, name)
         row.mase, row.smape, row.owa = (_decimal(score.mase), _decimal(score.smape), _decimal(score.owa))
@@ -249,17 +315,29 @@ def store_backtest(session: Session, as_of: date) -> BacktestReport:
             _rate(rise.false_positive_rate),
             _rate(rise.false_negative_rate),
         )
+        calibrations = dict((row.backtest_metrics or {}).get("calibrations") or {})
+        for month in months:
+            calibration = score.calibration(HORIZON, DEFAULT_LEVEL, known_by=month)
+            if calibration is not None:
+                calibrations[format_month(month)] = calibration.to_json()
         row.backtest_metrics = {
             "origins": list(report.origins),
             "horizon": report.horizon,
             "as_of": str(as_of),
-            "mase": score.mase,
-            "smape": score.smape,
-            "owa": score.owa,
+            "mase": _finite(score.mase),
+            "smape": _finite(score.smape),
+            "owa": _finite(score.owa),
+            "coverage": score.coverage_overall,
+            "coverage_by_horizon": list(score.coverage),
+            "calibrations": dict(sorted(calibrations.items())[-CALIBRATIONS_KEPT:]),
         }
         row.is_production_ready = name == report.default
     record(session, "forecast", "models backtested", default=report.default, origins=list(report.origins))
     return report
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def _decimal(value: float) -> Decimal | None:

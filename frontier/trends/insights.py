@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from frontier.api.pagination import Page, PageParams, encode_cursor
 from frontier.db.base import TechEcosystem, TrendStatus
 from frontier.errors import FieldProblem, InvalidInput, NotFound
+from frontier.trends import forecast_store
 from frontier.trends.basis import describe_basis
 from frontier.trends.models import (
     Observation,
@@ -25,6 +26,7 @@ from frontier.trends.models import (
 )
 from frontier.trends.trend_schemas import (
     ForecastPoint,
+    ModelRecord,
     SeriesPoint,
     Snapshot,
     TrendDetail,
@@ -214,15 +216,31 @@ def slug_of(session: Session, technology_id: uuid.UUID) -> str | None:
 
 
 def get_forecast(session: Session, slug: str) -> TrendForecast:
-    """The most recent stored forecasts of each of a technology's signals."""
+    """The most recent stored forecasts of each of a technology's signals, by the production model (the
+    one the latest backtest chose; another model's only when it has none), with that model's track record."""
     technology = _technology(session, slug)
+    chosen = forecast_store.production_model(session)
+    made_by = (
+        select(TrendPredictionModel.model_name)
+        .join(TrendPrediction, TrendPrediction.model_id == TrendPredictionModel.model_id)
+        .where(TrendPrediction.trend_id == technology.id)
+        .order_by((TrendPredictionModel.model_name == chosen).desc(), TrendPrediction.origin_period.desc())
+        .limit(1)
+    )
+    model = session.scalar(made_by)
     latest = (
-        select(func.max(TrendPrediction.origin_period)).where(TrendPrediction.trend_id == technology.id)
+        select(func.max(TrendPrediction.origin_period))
+        .join(TrendPredictionModel, TrendPredictionModel.model_id == TrendPrediction.model_id)
+        .where(TrendPrediction.trend_id == technology.id, TrendPredictionModel.model_name == model)
     ).scalar_subquery()
     rows = session.execute(
         select(TrendPrediction, TrendPredictionModel.model_name)
         .join(TrendPredictionModel, TrendPredictionModel.model_id == TrendPrediction.model_id)
-        .where(TrendPrediction.trend_id == technology.id, TrendPrediction.origin_period == latest)
+        .where(
+            TrendPrediction.trend_id == technology.id,
+            TrendPrediction.origin_period == latest,
+            TrendPredictionModel.model_name == model,
+        )
         .order_by(TrendPrediction.source, TrendPrediction.metric, TrendPrediction.target_period)
     ).all()
     series: dict[str, list[ForecastPoint]] = {}
@@ -247,4 +265,10 @@ def get_forecast(session: Session, slug: str) -> TrendForecast:
         interval_level=first.interval_level if first else None,
         series=series,
         factors=factors,
+        track_record=_track_record(session, model),
     )
+
+
+def _track_record(session: Session, model: str | None) -> ModelRecord | None:
+    records = forecast_store.track_record(session, model) if model else []
+    return ModelRecord(**records[0]) if records else None

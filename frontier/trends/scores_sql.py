@@ -18,7 +18,7 @@ BEFORE = """
 # median): enter at the outer value, stay until past the inner one, so a status doesn't flap (hysteresis).
 RISING_ENTER, RISING_STAY = 1.0, 0.5
 DECLINING_ENTER, DECLINING_STAY = -1.0, -0.5
-SMALL_LEVEL = 0.25  # below this level percentile a fast grower is emerging, not rising
+YOUNG_MONTHS = 24  # a fast grower first seen less than this long before the day is emerging, not rising
 
 # The one-sided Mann-Kendall p of "the increments trend upwards" from S and n, with continuity correction.
 _MK_Z = (
@@ -39,8 +39,9 @@ combined AS (
            exp(sum(weight * growth_year) / sum(weight)) - 1 AS adoption_rate,
            sum(weight * level_pct) / sum(weight) AS level_pct,
            least(1, min(p_value) * count(*)) AS p_value,  -- Bonferroni over the signals tested
-           -- young: first observed less than two years before as_of
-           min(fs.first_detected_date) > CAST(:as_of AS date) - interval '24 months' AS young,
+           -- young: first observed less than two years before as_of. Not "small": a signal may be one
+           -- repository (a mirror, a language's own repo), which cannot say how big a technology is
+           min(fs.first_detected_date) > CAST(:as_of AS date) - interval '{YOUNG_MONTHS} months' AS young,
            max(latest) FILTER (WHERE source = 'github') AS github_stars,
            max(latest) FILTER (WHERE source = 'stackoverflow') AS stackoverflow_questions,
            max(latest) FILTER (WHERE source = 'hn_jobs') AS job_postings_count,
@@ -62,7 +63,7 @@ SELECT m.*,
        CASE
            WHEN m.z <= {DECLINING_ENTER} OR (m.previous_status = 'declining' AND m.z < {DECLINING_STAY})
                THEN 'declining'
-           WHEN (m.young OR m.level_pct < {SMALL_LEVEL})
+           WHEN m.young
                 AND (m.z >= {RISING_ENTER} OR (m.previous_status = 'emerging' AND m.z >= {RISING_STAY}))
                THEN 'emerging'
            WHEN m.z >= {RISING_ENTER} OR (m.previous_status IN ('rising', 'emerging') AND m.z >= {RISING_STAY})

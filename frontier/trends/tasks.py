@@ -38,10 +38,11 @@ def compute_changed_trends(timestamp: int) -> None:
 @blueprint.periodic(cron="0 4 1 * *")
 @blueprint.task(name="store_forecasts", queue="analytics", queueing_lock="store_forecasts")
 def store_forecasts(timestamp: int) -> None:
-    """Monthly: forecast every technology's signals 12 months ahead and store them."""
+    """Monthly, after the backtest: every model forecasts every technology's signals 12 months ahead (each
+    model's forecasts are stored so each has a track record; pages show the production model's)."""
     as_of = datetime.fromtimestamp(timestamp, UTC).date()
     with runtime.database().session() as session:
-        forecast_store.store_forecasts(session, as_of)
+        forecast_store.store_all_forecasts(session, as_of)
 
 
 @blueprint.periodic(cron="30 4 * * *")
@@ -53,7 +54,7 @@ def score_forecasts(timestamp: int) -> None:
         forecast_store.score_due(session, as_of)
 
 
-@blueprint.periodic(cron="0 5 2 * *")
+@blueprint.periodic(cron="0 3 1 * *")  # before store_forecasts (04:00), which uses its calibration
 @blueprint.task(name="backtest_forecasters", queue="analytics", queueing_lock="backtest_forecasters")
 def backtest_forecasters(timestamp: int) -> None:
     """Monthly: rolling-origin backtest of every forecaster on the stored series; metrics kept per model."""

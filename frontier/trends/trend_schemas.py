@@ -131,15 +131,12 @@ class ForecastPoint(BaseModel):
     confidence: float
 
 
-class TrendForecast(BaseModel):
-    """The latest stored forecasts of a technology's signals and the model's track record."""
+class HorizonCoverage(BaseModel):
+    """How often the scored forecasts made this many months ahead fell inside their interval."""
 
-    slug: str
-    model: str | None
-    made_from: date | None = Field(description="Last complete month the forecast was made from")
-    interval_level: int | None
-    series: dict[str, list[ForecastPoint]]
-    factors: dict[str, dict[str, Any]]
+    horizon: int = Field(description="Months ahead of the month the forecast was made from")
+    scored: int
+    coverage: float = Field(description="Share of scored forecasts inside their interval (0-1)")
 
 
 class ModelRecord(BaseModel):
@@ -150,6 +147,26 @@ class ModelRecord(BaseModel):
     stored: int
     scored: int
     mean_accuracy: float | None
-    interval_coverage: float | None
-    backtest: dict[str, Any] | None
+    interval_coverage: float | None = Field(
+        description="Share of scored forecasts inside their interval (an 80% interval should hold ~0.8)"
+    )
+    coverage_by_horizon: list[HorizonCoverage] = Field(default_factory=list)
+    backtest: dict[str, Any] | None = Field(
+        description="Rolling-origin backtest: origins, MASE, sMAPE, OWA and the calibrated intervals' "
+        "coverage overall and per horizon (leave-one-origin-out)"
+    )
     production: bool
+
+
+class TrendForecast(BaseModel):
+    """The latest stored forecasts of a technology's signals and the model's track record."""
+
+    slug: str
+    model: str | None
+    made_from: date | None = Field(description="Last complete month the forecast was made from")
+    interval_level: int | None
+    series: dict[str, list[ForecastPoint]]
+    factors: dict[str, dict[str, Any]]
+    track_record: ModelRecord | None = Field(
+        default=None, description="How the model's stored forecasts have fared, and its backtest"
+    )

@@ -55,8 +55,9 @@ def test_backtest_json_has_exactly_the_promised_shape(backtest_result: Result) -
     assert set(document["models"]) == set(FORECASTERS)
     assert document["default"] in document["models"]
     for scores in document["models"].values():
-        assert set(scores) == {"mase", "smape", "owa"}
-        assert all(isinstance(value, float) for value in scores.values())
+        assert set(scores) == {"mase", "smape", "owa", "coverage", "coverage_by_horizon"}
+        assert all(isinstance(scores[key], float) for key in ("mase", "smape", "owa", "coverage"))
+        assert 0 < scores["coverage"] < 1 and len(scores["coverage_by_horizon"]) == 12
     assert document["models"]["naive"]["owa"] == 1.0
 
 
@@ -69,7 +70,8 @@ def test_forecast_json_covers_the_months_after_each_series_last_month(
     ends = last_months()
     assert [item["series_id"] for item in document] == list(ends)
     for item in document:
-        assert set(item) == {"series_id", "forecasts"}
+        assert set(item) == {"series_id", "forecasts", "interval"}
+        assert item["interval"] == "calibrated"  # the backtest chose the model and calibrated it
         expected = [format_month(parse_month(ends[item["series_id"]]) + step) for step in range(1, 5)]
         assert [row["month"] for row in item["forecasts"]] == expected
         for row in item["forecasts"]:

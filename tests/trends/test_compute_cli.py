@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -48,3 +49,31 @@ def test_the_demo_is_scored_as_of_the_day_after_its_data_ends(db: Database) -> N
             text("SELECT count(*) FROM technology_trends WHERE scores_as_of = '2025-09-01'")
         ).scalar_one()
     assert report.scored > 50 and stored == report.scored
+
+
+def test_without_as_of_the_latest_complete_data_is_scored(cli_db: Database) -> None:
+    code, output = compute()
+    assert code == 0, output
+    assert "the latest complete data is for 2025-08: scoring as of 2025-09-01" in output
+    assert int(output.split(" technologies scored")[0].split()[-1]) > 50
+
+
+def run_list(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(trends.app, ["list", *args], env={"COLUMNS": "300"})
+    return result.exit_code, _ANSI.sub("", result.output)
+
+
+def test_trends_list_shows_the_scored_technologies_best_first(cli_db: Database) -> None:
+    code, output = run_list()
+    assert code == 0 and "no scored technology" in output  # nothing computed yet: says what to run
+    assert "frontier trends compute" in output
+    compute()
+    code, output = run_list("--json", "--limit", "100")
+    assert code == 0, output
+    items = json.loads(output)
+    momentum = [float(item["momentum_score"]) for item in items]
+    assert len(items) > 50 and momentum == sorted(momentum, reverse=True)
+    code, output = run_list("--status", "declining", "--limit", "100")
+    assert code == 0 and "declining" in output and "rising" not in output.replace("declining", "")
+    code, output = run_list("--status", "growing")
+    assert code == 2 and "--status: 'growing' is not one of emerging, rising, mainstream, declining" in output

@@ -10,6 +10,11 @@ observed month in its window, is skipped there, for every model alike.
 The default model is the one with the lowest mean MASE across origins: MASE is scale-free and symmetric,
 and it is what the forecasts are judged by; sMAPE is bounded and penalises over- and under-forecasts
 unequally, so on these fast-growing series it mostly adds noise. OWA is reported beside it.
+
+Every scored month's scaled error is kept (calibration.py): the errors of all origins calibrate the model's
+80% intervals, and coverage per horizon step is measured leave-one-origin-out. With ``own_intervals`` the
+models also build their own intervals and their coverage is reported beside (the global model then trains
+a second, calibration model at every origin, doubling its cost).
 """
 
 from __future__ import annotations
@@ -22,6 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from frontier.trends.forecasting.calibration import (
+    IntervalCalibration,
+    ScaledError,
+    calibrate,
+    interval_scale,
+    leave_one_origin_out_coverage,
+)
 from frontier.trends.forecasting.errors import SeriesTooShort
 from frontier.trends.forecasting.metrics import RiseCallStats, mase, owa, rise_call_stats, smape
 from frontier.trends.forecasting.models import (
@@ -65,6 +77,17 @@ class ModelScore:
     rise: RiseCallStats
     seconds: float  # fit + forecast wall time summed over origins
     cpu_seconds: float  # the same in CPU time of this process (steadier on a shared machine)
+    errors: tuple[ScaledError, ...] = ()  # every scored month's scaled error, for calibration
+    coverage: tuple[float | None, ...] = ()  # calibrated intervals, per step, leave-one-origin-out
+    coverage_overall: float | None = None
+    own_coverage: float | None = None  # the model's own intervals (measured with own_intervals only)
+
+    def calibration(
+        self, horizon: int, level: float = DEFAULT_LEVEL, known_by: int | None = None
+    ) -> IntervalCalibration | None:
+        """Interval offsets for ``horizon`` steps from this model's errors (only those observed by
+        ``known_by``, a month ordinal, when given); None when there are too few to calibrate on."""
+        return calibrate(self.errors, horizon, level, known_by)
 
 
 @dataclass(frozen=True)
@@ -77,11 +100,19 @@ class BacktestReport:
     models: dict[str, ModelScore]
 
     def summary(self) -> dict[str, Any]:
-        """``{"default": name, "models": {name: {"mase", "smape", "owa"}}}`` (rounded to 6 places)."""
+        """``{"default": name, "models": {name: {"mase", "smape", "owa", "coverage",
+        "coverage_by_horizon"}}}`` (rounded to 6 places; coverage is of the calibrated 80% intervals,
+        leave-one-origin-out)."""
         return {
             "default": self.default,
             "models": {
-                name: {"mase": _round(s.mase), "smape": _round(s.smape), "owa": _round(s.owa)}
+                name: {
+                    "mase": _round(s.mase),
+                    "smape": _round(s.smape),
+                    "owa": _round(s.owa),
+                    "coverage": _round_optional(s.coverage_overall),
+                    "coverage_by_horizon": [_round_optional(c) for c in s.coverage],
+                }
                 for name, s in self.models.items()
             },
         }
@@ -94,6 +125,10 @@ class BacktestReport:
 
 def _round(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 6)
+
+
+def _round_optional(value: float | None) -> float | None:
+    return None if value is None else _round(value)
 
 
 def origin_months(series: Sequence[MonthlySeries], horizon: int, origins: int, step: int) -> list[int]:
@@ -109,6 +144,8 @@ class _Scores:
     last: list[float] = field(default_factory=list)
     predicted: list[float] = field(default_factory=list)
     actual: list[float] = field(default_factory=list)
+    errors: list[ScaledError] = field(default_factory=list)
+    own_hits: list[bool] = field(default_factory=list)
 
 
 def _score(full: MonthlySeries, train: MonthlySeries, forecast: Forecast, into: _Scores) -> None:
@@ -117,6 +154,14 @@ def _score(full: MonthlySeries, train: MonthlySeries, forecast: Forecast, into: 
     seen = full.observed[window]
     actual = full.values[window][seen]
     predicted = forecast.mean[: len(seen)][seen]
+    scale = interval_scale(train)
+    steps = np.flatnonzero(seen) + 1
+    into.errors.extend(
+        ScaledError(train.end, int(step), float((a - p) / scale))
+        for step, a, p in zip(steps, actual, predicted, strict=True)
+    )
+    lo, hi = forecast.lo[: len(seen)][seen], forecast.hi[: len(seen)][seen]
+    into.own_hits.extend(bool(h) for h in (lo <= actual) & (actual <= hi))
     into.mase.append(mase(actual, predicted, train.values))
     into.smape.append(smape(actual, predicted))
     into.last.append(float(train.values[-1]))
@@ -153,6 +198,7 @@ def run_backtest(
     step: int = ORIGIN_STEP,
     min_train: int = MIN_TRAIN_MONTHS,
     progress: Progress | None = None,
+    own_intervals: bool = False,
 ) -> BacktestReport:
     """Rolling-origin backtest of ``models`` (naive always included, as OWA's reference).
 
@@ -172,7 +218,8 @@ def run_backtest(
         targets = [cut for _, cut in scored]
         for name in names:
             started, cpu_started = time.perf_counter(), time.process_time()
-            forecasts = make_forecaster(name).fit(train, horizon).predict(targets, horizon, DEFAULT_LEVEL)
+            model = make_forecaster(name, own_intervals=own_intervals)
+            forecasts = model.fit(train, horizon).predict(targets, horizon, DEFAULT_LEVEL)
             seconds[name] += time.perf_counter() - started
             cpu_seconds[name] += time.process_time() - cpu_started
             # A NaN forecast would only drop out of the means below, flattering the model that made it.
@@ -187,7 +234,7 @@ def run_backtest(
         raise SeriesTooShort(
             f"no series has {min_train} months before any backtest origin and observed months after it"
         )
-    return _report(horizon, scores, seconds, cpu_seconds)
+    return _report(horizon, scores, seconds, cpu_seconds, own_intervals)
 
 
 def _model_score(
@@ -196,6 +243,8 @@ def _model_score(
     naive: dict[int, tuple[float, float]],
     seconds: float,
     cpu: float,
+    horizon: int,
+    own_intervals: bool,
 ) -> ModelScore:
     per_origin = tuple(
         OriginScore(
@@ -210,6 +259,9 @@ def _model_score(
     last = [v for _, r in records for v in r.last]
     predicted = [v for _, r in records for v in r.predicted]
     actual = [v for _, r in records for v in r.actual]
+    errors = tuple(e for _, r in records for e in r.errors)
+    coverage, overall = leave_one_origin_out_coverage(errors, horizon, DEFAULT_LEVEL)
+    hits = [h for _, r in records for h in r.own_hits]
     return ModelScore(
         name=name,
         mase=_mean([o.mase for o in per_origin]),
@@ -219,6 +271,10 @@ def _model_score(
         rise=rise_call_stats(last, predicted, actual, RISE_THRESHOLD),
         seconds=seconds,
         cpu_seconds=cpu,
+        errors=errors,
+        coverage=tuple(coverage),
+        coverage_overall=overall,
+        own_coverage=float(np.mean(hits)) if own_intervals and hits else None,
     )
 
 
@@ -227,10 +283,11 @@ def _report(
     scores: dict[str, list[tuple[int, _Scores]]],
     seconds: dict[str, float],
     cpu_seconds: dict[str, float],
+    own_intervals: bool,
 ) -> BacktestReport:
     naive = {origin: (_mean(r.mase), _mean(r.smape)) for origin, r in scores["naive"]}
     models = {
-        name: _model_score(name, records, naive, seconds[name], cpu_seconds[name])
+        name: _model_score(name, records, naive, seconds[name], cpu_seconds[name], horizon, own_intervals)
         for name, records in scores.items()
     }
     origins = tuple(format_month(origin) for origin, _ in scores["naive"])

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from frontier.trends.forecasting.backtest import BacktestReport, Progress, run_backtest
+from frontier.trends.forecasting.calibration import IntervalCalibration
 from frontier.trends.forecasting.errors import SeriesTooShort
 from frontier.trends.forecasting.models import DEFAULT_LEVEL, Forecast, make_forecaster
 from frontier.trends.forecasting.models.base import check_finite, check_horizon
@@ -14,6 +15,8 @@ from frontier.trends.forecasting.series import MonthlySeries
 
 # Used when the input is too short to backtest: the model the backtest chose on the shared GitHub series.
 FALLBACK_MODEL = GlobalBoostingForecaster.name
+# A series of one month shows no change at all: no model can say how far it may move, so none forecasts it.
+MIN_FORECAST_MONTHS = 2
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class ForecastRun:
     model: str
     forecasts: list[Forecast]
     backtest: BacktestReport | None
+    calibration: IntervalCalibration | None = None  # None: the model's own intervals (not calibrated)
+    too_short: tuple[str, ...] = ()  # series left out: fewer than MIN_FORECAST_MONTHS months
 
 
 def choose_model(
@@ -47,12 +52,26 @@ def forecast_series(
     """Forecast ``horizon`` months after each series' own last month.
 
     With ``model`` None the backtest chooses it (``FALLBACK_MODEL`` when the series are too short to
-    backtest); the chosen model is then fitted on all of every series. Raises ValueError for an unknown
-    model or a horizon outside 1..12, ForecastNotFinite when the model forecasts NaN or infinity.
+    backtest); the chosen model is then fitted on all of every series, and its intervals are calibrated on
+    the backtest's errors (calibration.py) — without a backtest they are the model's own. Series shorter
+    than MIN_FORECAST_MONTHS are left out and named in ``too_short``. Raises SeriesTooShort when every
+    series is that short, ValueError for an unknown model or a horizon outside 1..12, ForecastNotFinite
+    when the model forecasts NaN or infinity.
     """
     check_horizon(horizon)
-    report = choose_model(series, horizon, progress) if model is None else None
+    usable = [one for one in series if len(one) >= MIN_FORECAST_MONTHS]
+    too_short = tuple(one.series_id for one in series if len(one) < MIN_FORECAST_MONTHS)
+    if not usable:
+        raise SeriesTooShort(
+            f"every series has fewer than {MIN_FORECAST_MONTHS} months: a forecast needs at least one "
+            "observed change"
+        )
+    report = choose_model(usable, horizon, progress) if model is None else None
     name = model or (report.default if report is not None else FALLBACK_MODEL)
-    forecasts = make_forecaster(name).fit(series, horizon).predict(series, horizon, level)
+    calibration = report.models[name].calibration(horizon, level) if report is not None else None
+    forecaster = make_forecaster(name, own_intervals=calibration is None)
+    forecasts = forecaster.fit(usable, horizon).predict(usable, horizon, level)
+    if calibration is not None:
+        forecasts = calibration.apply(usable, forecasts)
     check_finite(name, forecasts)
-    return ForecastRun(name, forecasts, report)
+    return ForecastRun(name, forecasts, report, calibration, too_short)

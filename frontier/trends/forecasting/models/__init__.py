@@ -20,12 +20,17 @@ FORECASTERS: dict[str, Callable[[], Forecaster]] = {
 BENCHMARKS = (NaiveForecaster.name, DriftForecaster.name, DampedTrendForecaster.name)
 
 
-def make_forecaster(name: str) -> Forecaster:
-    """A new, unfitted forecaster by name; ValueError naming the known ones otherwise."""
+def make_forecaster(name: str, *, own_intervals: bool = True) -> Forecaster:
+    """A new, unfitted forecaster by name; ValueError naming the known ones otherwise.
+
+    ``own_intervals=False`` when the intervals will be replaced by calibrated ones (calibration.py): a
+    model whose own intervals cost work (the global model's calibration model) then skips it."""
     try:
-        return FORECASTERS[name]()
+        model = FORECASTERS[name]()
     except KeyError:
         raise ValueError(f"unknown model {name!r} (known: {', '.join(FORECASTERS)})") from None
+    model.own_intervals = own_intervals
+    return model
 
 
 __all__ = [

@@ -50,6 +50,7 @@ class Forecaster(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
+    own_intervals: bool = True  # False: intervals will be calibrated elsewhere; a costly model may skip them
 
     def fit(self, series: Sequence[MonthlySeries], horizon: int) -> Self:
         """Learn what the model shares across series (nothing, for local models); returns self."""

@@ -197,7 +197,8 @@ class GlobalBoostingForecaster(Forecaster):
             return self
         last_month = max(one.end for one in usable)
         self.booster = _train(_with_reference(usable, last_month, self.settings), horizon, self.settings)
-        self.errors = _calibration_errors(usable, horizon, self.settings)
+        # without own intervals predict() gives the random-walk placeholder offsets, replaced by the caller
+        self.errors = _calibration_errors(usable, horizon, self.settings) if self.own_intervals else []
         return self
 
     def predict(
