@@ -1,4 +1,10 @@
-"""Exploration paths: choose what to explore in a session of ``budget`` minutes, exactly and reproducibly.
+"""The plan's vocabulary (``Candidate``, ``PlanOptions``, the budget limits) and the one-unit-per-item planner
+the session planner grew from.
+
+Plans are made by ``planner_sessions.plan_session``, which continues started items, finishes what fits and
+keeps to a few technologies; it reuses this module's objective (per-technology cap and decay). ``plan_path``
+below picks at most one unit per item: it is kept as the reference that objective is defined and tested on
+(tests/discovery/test_planner.py), not called by the product. What follows describes it.
 
 The objective (what "the best plan" means)
 -------------------------------------------

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from frontier.errors import validation_problem
 from frontier.ingest.http import FetchError, MalformedResponse, SourceClient
-from frontier.ingest.observations import ObservationRecord
+from frontier.ingest.observations import Granularity, ObservationRecord
 from frontier.trends.models import Technology
 
 T = TypeVar("T")
@@ -51,6 +51,20 @@ class TechnologyKeys:
             npm_packages=tuple(technology.npm_packages),
             search_terms=tuple(technology.search_terms),
         )
+
+
+def observation(
+    source: str, technology: TechnologyKeys, metric: str, granularity: Granularity, period: date, value: float
+) -> ObservationRecord:
+    """One observation of a catalogue technology (every connector's records are made here)."""
+    return ObservationRecord(
+        source=source,
+        metric=metric,
+        granularity=granularity,
+        period_start=period,
+        value=float(value),
+        technology_id=technology.id,
+    )
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,12 @@ from frontier.ingest.connectors.base import (
     TechnologyKeys,
     complete_months,
     next_month,
+    observation,
     parse,
     run_items,
 )
 from frontier.ingest.http import FetchError
-from frontier.ingest.observations import Granularity, ObservationRecord
+from frontier.ingest.observations import ObservationRecord
 
 SOURCE = "github"
 TOP_REPOSITORIES = 100  # the metric names say top100: the count is part of their meaning
@@ -99,14 +100,16 @@ class GitHubConnector:
             repository = parse(Repository, payload, f"GitHub repository {full_name}")
             seen[repository.id] = repository
         return [
-            _record(technology, metric, "day", day, sum(getattr(r, field) for r in seen.values()))
+            observation(SOURCE, technology, metric, "day", day, sum(getattr(r, field) for r in seen.values()))
             for metric, field in SNAPSHOT_METRICS.items()
         ]
 
     async def _top_repositories(self, technology: TechnologyKeys, day: date) -> list[ObservationRecord]:
         items = await self._search_items(f'language:"{technology.github_language}"', TOP_REPOSITORIES)
         return [
-            _record(technology, f"top100_{metric}", "day", day, sum(getattr(r, field) for r in items))
+            observation(
+                SOURCE, technology, f"top100_{metric}", "day", day, sum(getattr(r, field) for r in items)
+            )
             for metric, field in SNAPSHOT_METRICS.items()
         ]
 
@@ -114,7 +117,7 @@ class GitHubConnector:
         search, _ = await self._search_page(
             "/search/repositories", _count(f"topic:{technology.github_topics[0]}")
         )
-        return [_record(technology, "topic_repositories", "day", day, search.total_count)]
+        return [observation(SOURCE, technology, "topic_repositories", "day", day, search.total_count)]
 
     async def _new_repositories(
         self, technology: TechnologyKeys, months: list[date]
@@ -128,7 +131,9 @@ class GitHubConnector:
             last_day = next_month(month) - timedelta(days=1)
             query = _count(f"{qualifier} created:{month.isoformat()}..{last_day.isoformat()}")
             search, _ = await self._search_page("/search/repositories", query)
-            records.append(_record(technology, "new_repositories", "month", month, search.total_count))
+            records.append(
+                observation(SOURCE, technology, "new_repositories", "month", month, search.total_count)
+            )
         return records
 
     async def _search_items(self, query: str, limit: int) -> list[Repository]:
@@ -162,19 +167,6 @@ class GitHubConnector:
 
 def _count(query: str) -> dict[str, Any]:
     return {"q": query, "per_page": 1}
-
-
-def _record(
-    technology: TechnologyKeys, metric: str, granularity: Granularity, period: date, value: float
-) -> ObservationRecord:
-    return ObservationRecord(
-        source=SOURCE,
-        metric=metric,
-        granularity=granularity,
-        period_start=period,
-        value=float(value),
-        technology_id=technology.id,
-    )
 
 
 def _label(kind: str) -> Callable[[TechnologyKeys], str]:

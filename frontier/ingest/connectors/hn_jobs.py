@@ -25,6 +25,7 @@ from frontier.ingest.connectors.base import (
     complete_months,
     month_start,
     next_month,
+    observation,
     parse,
     run_items,
 )
@@ -150,13 +151,13 @@ class HackerNewsJobsConnector:
         thread = parse(Item, payload, f"HN item {story_id}")
         postings = [plain_text(c.text) for c in thread.children if c.type == "comment" and c.text]
         return [
-            ObservationRecord(
-                source=SOURCE,
-                metric="job_mentions",
-                granularity="month",
-                period_start=month,
-                value=float(sum(1 for text in postings if pattern.search(text))),
-                technology_id=technology.id,
+            observation(
+                SOURCE,
+                technology,
+                "job_mentions",
+                "month",
+                month,
+                sum(1 for t in postings if pattern.search(t)),
             )
             for technology, pattern in patterns
         ]

@@ -1,8 +1,9 @@
 """npm download counts API: daily downloads per package by range, summed over the technology's packages.
 
 ``/downloads/range/{start}:{end}/{package}`` answers ``{"downloads": [{"downloads": N, "day": "YYYY-MM-DD"}],
-"start", "end", "package"}``; a range may span at most 18 months, so longer windows are asked for in parts.
-Scoped packages (``@scope/name``) are asked for one by one: the bulk form does not accept them.
+"start", "end", "package"}``; a range may span at most 18 months, so longer windows are asked for in parts
+of a year. Every package is asked for by itself (scoped ``@scope/name`` ones included): the bulk form takes
+no scoped packages, and a technology has only a handful.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
-from frontier.ingest.connectors.base import ConnectorContext, FetchResult, TechnologyKeys, parse, run_items
+from frontier.ingest.connectors.base import (
+    ConnectorContext,
+    FetchResult,
+    TechnologyKeys,
+    observation,
+    parse,
+    run_items,
+)
 from frontier.ingest.observations import ObservationRecord
 
 SOURCE = "npm"
@@ -70,14 +78,7 @@ class NpmConnector:
                     if since <= row.day < until:
                         per_day[row.day] += row.downloads
         return [
-            ObservationRecord(
-                source=SOURCE,
-                metric="downloads",
-                granularity="day",
-                period_start=day,
-                value=float(total),
-                technology_id=technology.id,
-            )
+            observation(SOURCE, technology, "downloads", "day", day, total)
             for day, total in sorted(per_day.items())
         ]
 

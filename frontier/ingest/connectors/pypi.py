@@ -24,10 +24,11 @@ from frontier.ingest.connectors.base import (
     TechnologyKeys,
     complete_months,
     month_start,
+    observation,
     parse,
     run_items,
 )
-from frontier.ingest.observations import Granularity, ObservationRecord
+from frontier.ingest.observations import ObservationRecord
 
 SOURCE = "pypi"
 DEFAULT_PYPI_URL = "https://pypi.org"
@@ -121,7 +122,10 @@ class PyPIConnector:
             for row in overall.data:
                 if row.category == "without_mirrors" and since <= row.date < until:
                     per_day[row.date] += row.downloads
-        return [_record(technology, "downloads", "day", day, total) for day, total in sorted(per_day.items())]
+        return [
+            observation(SOURCE, technology, "downloads", "day", day, total)
+            for day, total in sorted(per_day.items())
+        ]
 
     async def _releases(self, technology: TechnologyKeys, months: list[date]) -> list[ObservationRecord]:
         per_month: defaultdict[date, int] = defaultdict(int)
@@ -133,17 +137,7 @@ class PyPIConnector:
                 if files:  # a version without files was never really released
                     first = min(f.upload_time_iso_8601 for f in files)
                     per_month[month_start(first.date())] += 1
-        return [_record(technology, "releases", "month", month, per_month.get(month, 0)) for month in months]
-
-
-def _record(
-    technology: TechnologyKeys, metric: str, granularity: Granularity, period: date, value: int
-) -> ObservationRecord:
-    return ObservationRecord(
-        source=SOURCE,
-        metric=metric,
-        granularity=granularity,
-        period_start=period,
-        value=float(value),
-        technology_id=technology.id,
-    )
+        return [
+            observation(SOURCE, technology, "releases", "month", month, per_month.get(month, 0))
+            for month in months
+        ]

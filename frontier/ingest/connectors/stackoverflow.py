@@ -31,6 +31,7 @@ from frontier.ingest.connectors.base import (
     TechnologyKeys,
     complete_months,
     next_month,
+    observation,
     parse,
     run_items,
 )
@@ -131,16 +132,7 @@ class StackOverflowConnector:
                 "filter": "total",
             }
             total = parse(Total, await self._get("/2.3/questions", params), "Stack Exchange /questions")
-            records.append(
-                ObservationRecord(
-                    source=SOURCE,
-                    metric="questions",
-                    granularity="month",
-                    period_start=month,
-                    value=float(total.total),
-                    technology_id=technology.id,
-                )
-            )
+            records.append(observation(SOURCE, technology, "questions", "month", month, total.total))
         return records
 
     async def _tag_totals(self, tagged: list[TechnologyKeys], day: date) -> FetchResult:

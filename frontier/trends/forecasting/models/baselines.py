@@ -25,6 +25,23 @@ def _residual_sd(residuals: FloatArray) -> float:
     return float(np.sqrt(np.mean(residuals**2))) if len(residuals) else 0.0
 
 
+def _random_walks(
+    series: Sequence[MonthlySeries], horizon: int, level: float, with_drift: bool
+) -> list[Forecast]:
+    """Random walk forecasts (with drift: plus the mean monthly change so far) and their normal intervals
+    from the one-step changes' residuals, widening with sqrt(h) (with drift, also for the slope's error)."""
+    z, steps = z_score(level), _steps(horizon)
+    forecasts = []
+    for one in series:
+        changes = np.diff(one.values)
+        slope = float(np.mean(changes)) if with_drift and len(changes) else 0.0
+        mean = one.values[-1] + slope * steps
+        growth = steps * (1.0 + steps / max(len(one.values) - 1, 1)) if with_drift else steps
+        spread = z * _residual_sd(changes - slope) * np.sqrt(growth)
+        forecasts.append(make_forecast(one, mean, mean - spread, mean + spread, level))
+    return forecasts
+
+
 class NaiveForecaster(Forecaster):
     """Every future month equals the last one."""
 
@@ -35,13 +52,7 @@ class NaiveForecaster(Forecaster):
         self, series: Sequence[MonthlySeries], horizon: int, level: float = DEFAULT_LEVEL
     ) -> list[Forecast]:
         """Flat forecasts at each series' last value."""
-        z, steps = z_score(level), _steps(horizon)
-        forecasts = []
-        for one in series:
-            mean = np.full(horizon, one.values[-1])
-            spread = z * _residual_sd(np.diff(one.values)) * np.sqrt(steps)
-            forecasts.append(make_forecast(one, mean, mean - spread, mean + spread, level))
-        return forecasts
+        return _random_walks(series, horizon, level, with_drift=False)
 
 
 class DriftForecaster(Forecaster):
@@ -54,14 +65,4 @@ class DriftForecaster(Forecaster):
         self, series: Sequence[MonthlySeries], horizon: int, level: float = DEFAULT_LEVEL
     ) -> list[Forecast]:
         """Forecasts continuing each series' average monthly change."""
-        z, steps = z_score(level), _steps(horizon)
-        forecasts = []
-        for one in series:
-            n = len(one.values)
-            changes = np.diff(one.values)
-            slope = float(np.mean(changes)) if n > 1 else 0.0
-            mean = one.values[-1] + slope * steps
-            sd = _residual_sd(changes - slope)
-            spread = z * sd * np.sqrt(steps * (1.0 + steps / max(n - 1, 1)))
-            forecasts.append(make_forecast(one, mean, mean - spread, mean + spread, level))
-        return forecasts
+        return _random_walks(series, horizon, level, with_drift=True)
