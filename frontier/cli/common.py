@@ -1,4 +1,9 @@
-"""What every command shares: settings, the database, and turning errors into one clear line."""
+"""What every command shares: settings, the database, and turning errors into one clear line.
+
+Command modules import the domain (SQLAlchemy, FastAPI, numpy, the embedding model...) inside the command
+that uses it, not at the top: ``frontier --help`` and ``frontier config show`` would otherwise pay seconds of
+imports for nothing (``tests/test_cli_imports.py`` holds the line).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
-from frontier.config import Settings, get_settings
-from frontier.db.session import Database, open_database
 from frontier.errors import ConfigurationError, FrontierError, InvalidInput, validation_problem
+
+if TYPE_CHECKING:
+    from frontier.config import Settings
+    from frontier.db.session import Database
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,6 +40,10 @@ def fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
 
 def settings() -> Settings:
     """Settings, or exit 2 naming the bad variable."""
+    from pydantic import ValidationError
+
+    from frontier.config import get_settings
+
     try:
         return get_settings()
     except ValidationError as error:
@@ -67,6 +77,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def database(*, check: bool = True) -> Iterator[Database]:
     """The configured database for the duration of a command (the embedded server is released after)."""
+    from frontier.db.session import open_database
+
     db = open_database(settings(), check=check)
     try:
         yield db

@@ -6,7 +6,6 @@ import typer
 from rich.table import Table
 
 from frontier.cli.common import console, handle_errors, settings
-from frontier.config import Settings, masked
 
 app = typer.Typer(help="Show Frontier's configuration.", no_args_is_help=True)
 
@@ -15,6 +14,8 @@ app = typer.Typer(help="Show Frontier's configuration.", no_args_is_help=True)
 @handle_errors
 def show() -> None:
     """Print the effective settings (secrets masked) and where each comes from."""
+    from frontier.config import Settings, masked
+
     current = settings()
     table = Table("setting", "value", "description")
     for name, field in Settings.model_fields.items():

@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from frontier.accounts.service import find_by_email
 from frontier.cli.common import console, database, handle_errors
-from frontier.discovery.paths import plan_exploration
 from frontier.errors import NotFound
 
 
@@ -21,6 +19,9 @@ def explore(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """The best units for a person within MINUTES, foundations first, each with why it was chosen."""
+    from frontier.accounts.service import find_by_email
+    from frontier.discovery.paths import plan_exploration
+
     with database() as db, db.session() as session:
         user = find_by_email(session, email)
         if user is None:

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from frontier.cli.common import console, database, handle_errors
-from frontier.discovery.search import (
-    DEFAULT_LIMIT,
-    FORMATS,
-    MAX_LIMIT,
-    SearchOutcome,
-    check_limit,
-    content_filters,
-    run_search,
-)
-from frontier.discovery.search_terms import clean_query
+
+# The search service (SQLAlchemy, the embedding model) is imported by the command: see cli/common.py.
+if TYPE_CHECKING:
+    from frontier.discovery.search import SearchOutcome
+
+# discovery.search.DEFAULT_LIMIT and MAX_LIMIT; tests/test_cli_imports.py checks they agree.
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
 
 
 @handle_errors
@@ -30,7 +28,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON list")] = False,
     ecosystem: Annotated[str | None, typer.Option(help="Only this ecosystem, e.g. web_frontend")] = None,
     content_format: Annotated[
-        str | None, typer.Option("--format", help=f"Only this format: {', '.join(FORMATS)}")
+        str | None,
+        typer.Option("--format", help="Only this format, e.g. pdf, video, markdown (a wrong one lists all)"),
     ] = None,
     max_minutes: Annotated[
         int | None, typer.Option(help="Only items taking at most this many minutes")
@@ -40,6 +39,9 @@ def search(
     ] = None,
 ) -> None:
     """Search learning content: the best matches for QUERY, with their section, technologies and score."""
+    from frontier.discovery.search import check_limit, content_filters, run_search
+    from frontier.discovery.search_terms import clean_query
+
     # Inputs are checked before the database is opened: a typo costs no server start.
     clean_query(query)
     check_limit(limit)

@@ -7,26 +7,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from frontier.cli.common import EXIT_USAGE, console, database, err_console, fail, handle_errors
-from frontier.errors import NotFound
-from frontier.trends import analytics, forecast_store, insights
-from frontier.trends.forecasting import (
-    FORECASTERS,
-    MAX_HORIZON,
-    MonthlySeries,
-    SeriesTooShort,
-    forecast_series,
-    read_series_csv,
-)
-from frontier.trends.forecasting.backtest import ORIGINS, run_backtest
-from frontier.trends.repository import resolve_names
-from frontier.trends.trend_schemas import TrendDetail
+
+# The domain (SQLAlchemy, numpy, the forecasters) is imported inside each command: see cli/common.py.
+if TYPE_CHECKING:
+    from frontier.trends.forecasting import MonthlySeries
+    from frontier.trends.trend_schemas import TrendDetail
+
+# forecasting.MAX_HORIZON, which imports numpy; tests/test_cli_imports.py checks they agree.
+MAX_HORIZON = 12
 
 app = typer.Typer(
     help="Technology trends: compute scores, show one technology, forecast.", no_args_is_help=True
@@ -56,6 +51,8 @@ def compute(
     ] = "default",
 ) -> None:
     """Compute momentum, adoption, priority and status for every technology, and alert followers."""
+    from frontier.trends import analytics
+
     if method not in ("default", "seed"):
         raise fail(f"--method: '{method}' is not one of default, seed", 2)
     day = as_of.date() if as_of else datetime.now(UTC).date()
@@ -86,6 +83,10 @@ def show(
     months: Annotated[int, typer.Option(min=3, max=120, help="Months of history to chart")] = 24,
 ) -> None:
     """A technology's scores, status, history (sparklines) and latest forecast."""
+    from frontier.errors import NotFound
+    from frontier.trends import insights
+    from frontier.trends.repository import resolve_names
+
     with database() as db, db.session() as session:
         technology_id = resolve_names(session, [name])[name]
         slug = insights.slug_of(session, technology_id) if technology_id else None
@@ -161,6 +162,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only (no ta
 
 def _load(path: Path, horizon: int) -> list[MonthlySeries]:
     """The CSV's series, or exit 2 naming what is wrong with the arguments or the file."""
+    from frontier.trends.forecasting import read_series_csv
+
     if not 1 <= horizon <= MAX_HORIZON:
         raise fail(f"--horizon must be 1..{MAX_HORIZON}, got {horizon}", EXIT_USAGE)
     if not path.is_file():
@@ -205,6 +208,9 @@ def backtest(
     """Rolling-origin backtest of every forecaster (naive, drift, damped trend, the seed's heuristic, global
     gradient boosting) on a CSV of monthly series: MASE, sMAPE and OWA; the default has the lowest mean
     MASE."""
+    from frontier.trends.forecasting import FORECASTERS, SeriesTooShort
+    from frontier.trends.forecasting.backtest import ORIGINS, run_backtest
+
     series = _load(input_path, horizon)
     with _progress(not as_json, ORIGINS * len(FORECASTERS), "backtest") as progress:
         try:
@@ -237,6 +243,10 @@ def forecast(
 ) -> None:
     """Forecast every series of a CSV with the default model, chosen by backtest (no database), or store
     forecasts for every technology in the database and score the ones that came due."""
+    from frontier.trends import forecast_store
+    from frontier.trends.forecasting import FORECASTERS, forecast_series
+    from frontier.trends.forecasting.backtest import ORIGINS
+
     if input_path is None:
         with database() as db, db.session() as session, err_console.status("forecasting stored series"):
             stored = forecast_store.store_forecasts(session, datetime.now(UTC).date())
@@ -276,6 +286,8 @@ def forecast(
 @handle_errors
 def accuracy() -> None:
     """Each forecaster's track record: stored and scored forecasts, accuracy, interval coverage, backtest."""
+    from frontier.trends import forecast_store
+
     with database() as db, db.session() as session:
         records = forecast_store.track_record(session)
     table = Table(

@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from frontier.accounts import service
-from frontier.accounts.schemas import SignUp
 from frontier.cli.common import EXIT_USAGE, console, database, fail, handle_errors
-from frontier.db.base import UserRole
-from frontier.db.system_logs import record
 from frontier.errors import validation_problem
 
 app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
@@ -34,6 +29,13 @@ def create_admin(
     ],
 ) -> None:
     """Create an admin account, or make an existing account an admin."""
+    from pydantic import ValidationError
+
+    from frontier.accounts import service
+    from frontier.accounts.schemas import SignUp
+    from frontier.db.base import UserRole
+    from frontier.db.system_logs import record
+
     try:
         data = SignUp(email=email, password=password, display_name=display_name)
     except ValidationError as error:
