@@ -19,6 +19,8 @@ from rich.console import Console
 from frontier.errors import ConfigurationError, FrontierError, InvalidInput, validation_problem
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from frontier.config import Settings
     from frontier.db.session import Database
 
@@ -72,6 +74,22 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             sys.exit(130)
 
     return wrapper
+
+
+def either(words: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return " or ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
+
+
+def unknown_technology(session: Session, name: str, given_as: str = "") -> typer.Exit:
+    """Print that no technology is called ``name``, suggesting the closest known slugs; return the Exit (2) to
+    raise. ``given_as`` names the option the name came from (``--technology``)."""
+    from frontier.trends.repository import similar_slugs
+
+    close = similar_slugs(session, name)
+    hint = f"did you mean {either(close)}?" if close else "'frontier trends list' lists them"
+    prefix = f"{given_as}: " if given_as else ""
+    return fail(f"{prefix}no technology called '{name}'; {hint}", EXIT_USAGE)
 
 
 @contextmanager

@@ -13,7 +13,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontier.cli.common import EXIT_USAGE, console, database, fail, handle_errors, settings
+from frontier.cli.common import (
+    EXIT_USAGE,
+    console,
+    database,
+    fail,
+    handle_errors,
+    settings,
+    unknown_technology,
+)
 from frontier.clock import SystemClock
 from frontier.errors import InvalidInput
 
@@ -106,11 +114,15 @@ def run(
     """Sync now: every active source, or the one named. Exits 1 when a run failed. Ctrl-C or SIGTERM stops
     it: the run in progress is recorded as interrupted, and the source can run again at once."""
     from frontier.ingest.runs import runnable_source_names, source_count
+    from frontier.trends.repository import get_by_slug
 
     with database() as db:
         with db.session() as session:
             if source_count(session) == 0:
                 raise fail("no data sources yet: run 'frontier ingest setup' first", EXIT_USAGE)
+            for slug in technology or ():
+                if get_by_slug(session, slug) is None:
+                    raise unknown_technology(session, slug, "--technology")
             names = [source] if source else runnable_source_names(session)
         if not names:
             console.print("no active data sources")

@@ -13,7 +13,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontier.cli.common import EXIT_USAGE, console, database, err_console, fail, handle_errors
+from frontier.cli.common import (
+    EXIT_USAGE,
+    console,
+    database,
+    err_console,
+    fail,
+    handle_errors,
+    unknown_technology,
+)
 
 # The domain (SQLAlchemy, numpy, the forecasters) is imported inside each command: see cli/common.py.
 if TYPE_CHECKING:
@@ -91,7 +99,7 @@ def show(
         technology_id = resolve_names(session, [name])[name]
         slug = insights.slug_of(session, technology_id) if technology_id else None
         if slug is None:
-            raise NotFound(f"no technology called '{name}'; see 'curl /api/v1/technologies?name=...'")
+            raise unknown_technology(session, name)
         try:
             trend = insights.get_trend(session, slug, None)
         except NotFound:
