@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from frontier.cli.main import app
+from frontier.config import Settings, setting_sources
 from frontier.db.embedded import EmbeddedPostgres
 from frontier.db.session import check_server, sqlalchemy_url
 from frontier.errors import ConfigurationError, DatabaseUnavailable
@@ -85,6 +87,53 @@ def test_config_show_says_the_embedded_database_is_used_when_no_url_is_set() -> 
 
     assert result.exit_code == 0, result.output
     assert "embedded PostgreSQL" in plain(result.stdout)
+
+
+def config_rows() -> dict[str, str]:
+    """Each setting's first table line (its name, value and source, unwrapped), by setting."""
+    result = run("config", "show", env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    rows = {}
+    for line in plain(result.stdout).splitlines():
+        name = re.match(r"│ (FRONTIER_\w+) ", line)
+        if name:
+            rows[name.group(1)] = " ".join(line.split())
+    return rows
+
+
+def test_config_show_says_where_each_value_comes_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTIER_LOG_LEVEL", "debug")
+
+    rows = config_rows()
+    assert "│ DEBUG │ environment variable FRONTIER_LOG_LEVEL │" in rows["FRONTIER_LOG_LEVEL"]
+    assert "│ http://127.0.0.1:8000 │ default │" in rows["FRONTIER_BASE_URL"]
+    assert len(rows) == 10 and all(
+        re.search(r"│ (default|environment variable|file) ", r) for r in rows.values()
+    )
+
+
+def test_config_show_says_which_file_holds_the_generated_secret_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "data" / "secret_key"  # the test's FRONTIER_DATA_DIR (conftest)
+
+    before = config_rows()["FRONTIER_SECRET_KEY"]
+    key_file.parent.mkdir(parents=True)
+    key_file.write_text("k" * 40)
+    after = config_rows()["FRONTIER_SECRET_KEY"]
+
+    assert f"│ file made at the first start: {key_file} │" in before
+    assert f"│ file {key_file} │" in after
+
+
+def test_setting_sources_name_the_environment_variable_or_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRONTIER_MAX_BODY_BYTES", "2048")
+
+    sources = setting_sources()
+
+    assert sources["max_body_bytes"] == "environment variable FRONTIER_MAX_BODY_BYTES"
+    assert sources["cors_origins"] == "default"
+    assert set(sources) == set(Settings.model_fields)
 
 
 def test_config_show_never_prints_secrets(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Help pages and --version: every command's help reads like a command line's, with no Python type tags."""
+"""Help pages, --version and messages in the command line's words: no Python type tags, no API field names."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 import frontier
+from frontier.cli.common import named_as
 from frontier.cli.help_format import plain_label
 from frontier.cli.main import app
+from frontier.errors import FieldProblem, InvalidInput
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Typer's own labels: <bool>, <str>, <int range>, <%Y-%m-%d>, <list[str]>, and {query} in a usage line.
@@ -95,3 +97,10 @@ def test_version_prints_the_installed_packages_version() -> None:
     assert result.exit_code == 0
     assert result.stdout.strip() == f"frontier {frontier.__version__}"
     assert frontier.__version__ == version("frontier")
+
+
+def test_named_as_says_the_command_lines_words_for_a_services_fields() -> None:
+    with pytest.raises(InvalidInput) as caught, named_as({"q": "QUERY", "max_minutes": "--max-minutes"}):
+        raise InvalidInput([FieldProblem("q", "must not be empty"), FieldProblem("depth", "is wrong")])
+
+    assert str(caught.value) == "QUERY: must not be empty; depth: is wrong"

@@ -8,13 +8,15 @@ imports for nothing (``tests/test_cli_imports.py`` holds the line).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from frontier.errors import ConfigurationError, FrontierError, InvalidInput, validation_problem
 
@@ -32,6 +34,8 @@ err_console = Console(stderr=True)
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# The width a table's other columns need beside a column of links shown whole.
+ROOM_BESIDE_LINKS = 80
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
@@ -74,6 +78,40 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             sys.exit(130)
 
     return wrapper
+
+
+def add_link_column(table: Table, header: str, links: Sequence[str]) -> bool:
+    """Add a column that shows ``links`` whole (never wrapped or cut: they are copied and clicked) when the
+    terminal has room for it beside the other columns; False when there is none: ``print_links`` after."""
+    longest = max(map(len, links), default=0)
+    if console.width < longest + ROOM_BESIDE_LINKS:
+        return False
+    table.add_column(header, no_wrap=True, min_width=longest)
+    return True
+
+
+def cell(value: str | None) -> Text:
+    """A table cell showing ``value`` as it is: a title "Arrays [part 2]" or a URL is no rich markup."""
+    return Text(value or "")
+
+
+def print_links(numbered: Sequence[tuple[str, str | None]]) -> None:
+    """Each link on a line of its own after its row's number, as one unwrapped line a terminal can copy."""
+    for number, url in numbered:
+        if url:
+            console.print(Text.assemble(f"{number:>3}  ", url), soft_wrap=True, highlight=False)
+
+
+@contextmanager
+def named_as(names: Mapping[str, str]) -> Iterator[None]:
+    """Inside the block (or the decorated command), an InvalidInput from a service names what a person types
+    on the command line (``QUERY``, ``--max-minutes``), not the API's fields (``q``, ``max_minutes``)."""
+    try:
+        yield
+    except InvalidInput as error:
+        for problem in error.problems:
+            problem.field = names.get(problem.field, problem.field)
+        raise
 
 
 def either(words: list[str]) -> str:

@@ -19,11 +19,11 @@ from frontier.cli.common import (
     database,
     fail,
     handle_errors,
+    named_as,
     settings,
     unknown_technology,
 )
 from frontier.clock import SystemClock
-from frontier.errors import InvalidInput
 
 # The ingest domain (SQLAlchemy, httpx, the connectors) is imported by each command: see cli/common.py.
 if TYPE_CHECKING:
@@ -291,13 +291,6 @@ def _when(row: ScheduleOut | ScheduleIn) -> str:
     )
 
 
-def _named_options(error: InvalidInput) -> InvalidInput:
-    # the same checks run for the API, where fields have their JSON names: say the option instead
-    for problem in error.problems:
-        problem.field = SCHEDULE_OPTIONS.get(problem.field, problem.field)
-    return error
-
-
 @app.command()
 @handle_errors
 def schedule(
@@ -312,11 +305,9 @@ def schedule(
     from frontier.ingest.schedules import create_schedule, source_named
 
     data = schedule_input(cron, every, data_type, retries, workers)
-    with database() as db, db.session() as session:
-        try:
-            created = create_schedule(session, source_named(session, source).source_id, data, None)
-        except InvalidInput as error:
-            raise _named_options(error) from None
+    # the same checks run for the API, where fields have their JSON names: say the option instead
+    with database() as db, db.session() as session, named_as(SCHEDULE_OPTIONS):
+        created = create_schedule(session, source_named(session, source).source_id, data, None)
     console.print(f"schedule added to '{source}': {_when(created)}", highlight=False)
 
 

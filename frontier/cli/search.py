@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from frontier.cli.common import console, database, handle_errors
+from frontier.cli.common import (
+    add_link_column,
+    cell,
+    console,
+    database,
+    handle_errors,
+    named_as,
+    print_links,
+)
 
 # The search service (SQLAlchemy, the embedding model) is imported by the command: see cli/common.py.
 if TYPE_CHECKING:
@@ -17,9 +25,19 @@ if TYPE_CHECKING:
 # discovery.search.DEFAULT_LIMIT and MAX_LIMIT; tests/test_cli_imports.py checks they agree.
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
+# The search service's field names (the API's) -> this command's words.
+CLI_WORDS = {
+    "q": "QUERY",
+    "limit": "--limit",
+    "ecosystem": "--ecosystem",
+    "format": "--format",
+    "max_minutes": "--max-minutes",
+    "depth": "--depth",
+}
 
 
 @handle_errors
+@named_as(CLI_WORDS)
 def search(
     query: Annotated[str, typer.Argument(help="What you want to learn, in your own words")],
     limit: Annotated[
@@ -63,16 +81,20 @@ def _print_table(outcome: SearchOutcome) -> None:
         console.print(f"{outcome.notice or 'no results'}: try other words or fewer filters")
         return
     table = Table(show_lines=False)
-    for column in ("#", "score", "title", "section", "technologies", "tags", "url"):
+    for column in ("#", "score", "title", "section", "technologies", "tags"):
         table.add_column(column, overflow="fold", justify="right" if column in ("#", "score") else "left")
+    # links are shown whole: in the table when it has room, else listed below it by number
+    in_table = add_link_column(table, "url", [r.url for r in outcome.results if r.url])
     for position, result in enumerate(outcome.results, start=1):
         table.add_row(
             str(position),
             f"{result.score:.3f}",
-            result.title,
-            result.section or "—",
-            ", ".join(result.technologies),
-            ", ".join(result.tags),
-            result.url or "—",
+            cell(result.title),
+            cell(result.section or "—"),
+            cell(", ".join(result.technologies)),
+            cell(", ".join(result.tags)),
+            *([cell(result.url or "—")] if in_table else []),
         )
     console.print(table)
+    if not in_table:
+        print_links([(str(position), r.url) for position, r in enumerate(outcome.results, start=1)])
