@@ -179,7 +179,7 @@ def test_db_tune_with_an_unparsable_ram_exits_2_with_one_line_naming_ram() -> No
     assert result.exit_code == 2
     lines = error_lines(result)
     assert len(lines) == 1
-    assert "ram" in lines[0]
+    assert lines[0].startswith("error: --ram: ")  # the option typed, not the function's argument
     assert "12XB" in lines[0]
     assert "Traceback" not in result.output
 
@@ -190,7 +190,16 @@ def test_db_tune_with_zero_connections_exits_2_naming_connections() -> None:
     assert result.exit_code == 2
     lines = error_lines(result)
     assert len(lines) == 1
-    assert "connections" in lines[0]
+    assert lines[0].startswith("error: --connections: ")
+
+
+def test_users_create_admin_names_the_option_that_is_wrong() -> None:
+    result = run(
+        "users", "create-admin", "--email", "no-at-sign", "--display-name", "Ada", "--password", "x" * 16
+    )
+
+    assert result.exit_code == 2
+    assert error_lines(result)[0].startswith("error: --email: ")
 
 
 def test_db_tune_with_a_ram_below_the_supported_minimum_exits_2() -> None:

@@ -65,7 +65,10 @@ def tune(
         ram_bytes = tuning.parse_size(ram, label="ram") if ram else machine_ram
         settings = tuning.recommend(ram_bytes, cores or machine_cores, connections)
     except ValueError as error:
-        raise fail(str(error), EXIT_USAGE) from error
+        # tuning names its inputs (ram: ...); the person typed options (--ram)
+        name, sep, problem = str(error).partition(": ")
+        said = f"--{name}: {problem}" if sep and name in ("ram", "cores", "connections") else str(error)
+        raise fail(said, EXIT_USAGE) from error
     typer.echo(tuning.render(settings, ram_bytes, cores or machine_cores, connections))
 
 

@@ -40,7 +40,8 @@ def create_admin(
         data = SignUp(email=email, password=password, display_name=display_name)
     except ValidationError as error:
         first = error.errors()[0]
-        raise fail(f"{first['loc'][0]}: {validation_problem(first)}", EXIT_USAGE) from error
+        option = "--" + str(first["loc"][0]).replace("_", "-")  # the option the person typed
+        raise fail(f"{option}: {validation_problem(first)}", EXIT_USAGE) from error
     with database() as db, db.session() as session:
         existing = service.find_by_email(session, data.email)
         if existing is not None:
