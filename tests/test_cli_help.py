@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from importlib.metadata import version
 
@@ -46,6 +47,18 @@ def test_help_shows_no_python_type_tags_or_braces(path: list[str]) -> None:
     page = help_page(path)
 
     assert _TYPE_TAG.findall(page) == []
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda path: " ".join(path) or "frontier")
+def test_each_commands_summary_is_one_line(path: list[str]) -> None:
+    # a group's list shows each command's first paragraph with its line breaks: a summary of two lines
+    # breaks mid-sentence there
+    command = typer.main.get_command(app)
+    for name in path:
+        assert isinstance(command, TyperGroup)
+        command = command.commands[name]
+
+    assert "\n" not in inspect.cleandoc(command.help or "").split("\n\n")[0]
 
 
 def test_the_walk_covers_the_top_level_commands_and_every_group() -> None:

@@ -111,8 +111,10 @@ def run(
         list[str] | None, typer.Option("--technology", help="Only this technology (slug); repeatable")
     ] = None,
 ) -> None:
-    """Sync now: every active source, or the one named. Exits 1 when a run failed. Ctrl-C or SIGTERM stops
-    it: the run in progress is recorded as interrupted, and the source can run again at once."""
+    """Sync now: every active source, or the one named. Exits 1 when a run failed.
+
+    Ctrl-C or SIGTERM stops it: the run in progress is recorded as interrupted, and the source can run again
+    at once."""
     from frontier.ingest.runs import runnable_source_names, source_count
     from frontier.trends.repository import get_by_slug
 
@@ -138,8 +140,9 @@ def run(
 @app.command()
 @handle_errors
 def unpause(name: Annotated[str, typer.Argument(help="The source's name")]) -> None:
-    """Resume a source: lift its pause, clear its failure count, and release a run left 'running' by a
-    process that is gone. Says what it changed."""
+    """Resume a source: lift its pause and clear its failure count.
+
+    Also releases a run left 'running' by a process that is gone. Says what it changed."""
     from frontier.ingest.runs import Worker, resume_source
 
     with database() as db, db.session() as session:

@@ -213,9 +213,10 @@ def backtest(
     horizon: HorizonOption = MAX_HORIZON,
     as_json: JsonOption = False,
 ) -> None:
-    """Rolling-origin backtest of every forecaster (naive, drift, damped trend, the seed's heuristic, global
-    gradient boosting) on a CSV of monthly series: MASE, sMAPE and OWA; the default has the lowest mean
-    MASE."""
+    """Rolling-origin backtest of every forecaster on a CSV of monthly series: MASE, sMAPE and OWA.
+
+    The forecasters: naive, drift, damped trend, the seed's heuristic and global gradient boosting; the
+    default has the lowest mean MASE."""
     from frontier.trends.forecasting import FORECASTERS, SeriesTooShort
     from frontier.trends.forecasting.backtest import ORIGINS, run_backtest
 
@@ -249,8 +250,10 @@ def forecast(
     horizon: HorizonOption = MAX_HORIZON,
     as_json: JsonOption = False,
 ) -> None:
-    """Forecast every series of a CSV with the default model, chosen by backtest (no database), or store
-    forecasts for every technology in the database and score the ones that came due."""
+    """Forecast a CSV's series (no database), or store forecasts for every technology in the database.
+
+    With --input, every series of the CSV is forecast by the default model, chosen by backtest; without it,
+    forecasts are stored for every technology in the database and the ones that came due are scored."""
     from frontier.trends import forecast_store
     from frontier.trends.forecasting import FORECASTERS, forecast_series
     from frontier.trends.forecasting.backtest import ORIGINS
