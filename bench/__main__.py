@@ -13,6 +13,7 @@ BENCHMARKS: list[str] = [
     "search_bench",
     "path_bench",
     "cache_bench",
+    "cli_bench",
 ]
 
 

@@ -2,4 +2,4 @@
 
 from frontier.cli.main import app
 
-app()
+app(prog_name="frontier")

@@ -122,6 +122,20 @@ class Settings(BaseSettings):
         return self.database_url is None
 
 
+def setting_sources() -> dict[str, str]:
+    """Where each setting's value comes from, by field name, in pydantic-settings' order of precedence:
+    ``environment variable FRONTIER_X``, ``.env file NAME`` (when Settings reads one) or ``default``."""
+    from pydantic_settings import DotEnvSettingsSource, EnvSettingsSource
+
+    prefix = Settings.model_config.get("env_prefix", "")
+    found = {name: f"environment variable {prefix}{name.upper()}" for name in EnvSettingsSource(Settings)()}
+    env_file = Settings.model_config.get("env_file")
+    if env_file:
+        for name in DotEnvSettingsSource(Settings)():
+            found.setdefault(name, f".env file {env_file}")
+    return {name: found.get(name, "default") for name in Settings.model_fields}
+
+
 def resolve_secret_key(settings: Settings) -> str:
     """The secret key: from the environment, else (embedded database only) from a 0600 file in the data dir.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from frontier.cli.main import app
+from frontier.config import Settings, setting_sources
 from frontier.db.embedded import EmbeddedPostgres
 from frontier.db.session import check_server, sqlalchemy_url
 from frontier.errors import ConfigurationError, DatabaseUnavailable
@@ -87,6 +89,53 @@ def test_config_show_says_the_embedded_database_is_used_when_no_url_is_set() -> 
     assert "embedded PostgreSQL" in plain(result.stdout)
 
 
+def config_rows() -> dict[str, str]:
+    """Each setting's first table line (its name, value and source, unwrapped), by setting."""
+    result = run("config", "show", env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    rows = {}
+    for line in plain(result.stdout).splitlines():
+        name = re.match(r"│ (FRONTIER_\w+) ", line)
+        if name:
+            rows[name.group(1)] = " ".join(line.split())
+    return rows
+
+
+def test_config_show_says_where_each_value_comes_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTIER_LOG_LEVEL", "debug")
+
+    rows = config_rows()
+    assert "│ DEBUG │ environment variable FRONTIER_LOG_LEVEL │" in rows["FRONTIER_LOG_LEVEL"]
+    assert "│ http://127.0.0.1:8000 │ default │" in rows["FRONTIER_BASE_URL"]
+    assert len(rows) == 10 and all(
+        re.search(r"│ (default|environment variable|file) ", r) for r in rows.values()
+    )
+
+
+def test_config_show_says_which_file_holds_the_generated_secret_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "data" / "secret_key"  # the test's FRONTIER_DATA_DIR (conftest)
+
+    before = config_rows()["FRONTIER_SECRET_KEY"]
+    key_file.parent.mkdir(parents=True)
+    key_file.write_text("k" * 40)
+    after = config_rows()["FRONTIER_SECRET_KEY"]
+
+    assert f"│ file made at the first start: {key_file} │" in before
+    assert f"│ file {key_file} │" in after
+
+
+def test_setting_sources_name_the_environment_variable_or_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRONTIER_MAX_BODY_BYTES", "2048")
+
+    sources = setting_sources()
+
+    assert sources["max_body_bytes"] == "environment variable FRONTIER_MAX_BODY_BYTES"
+    assert sources["cors_origins"] == "default"
+    assert set(sources) == set(Settings.model_fields)
+
+
 def test_config_show_never_prints_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRONTIER_SECRET_KEY", "supersecretvalue123")
     monkeypatch.setenv("FRONTIER_REDIS_URL", "redis://:pw123@localhost:6379/0")
@@ -130,7 +179,7 @@ def test_db_tune_with_an_unparsable_ram_exits_2_with_one_line_naming_ram() -> No
     assert result.exit_code == 2
     lines = error_lines(result)
     assert len(lines) == 1
-    assert "ram" in lines[0]
+    assert lines[0].startswith("error: --ram: ")  # the option typed, not the function's argument
     assert "12XB" in lines[0]
     assert "Traceback" not in result.output
 
@@ -141,7 +190,16 @@ def test_db_tune_with_zero_connections_exits_2_naming_connections() -> None:
     assert result.exit_code == 2
     lines = error_lines(result)
     assert len(lines) == 1
-    assert "connections" in lines[0]
+    assert lines[0].startswith("error: --connections: ")
+
+
+def test_users_create_admin_names_the_option_that_is_wrong() -> None:
+    result = run(
+        "users", "create-admin", "--email", "no-at-sign", "--display-name", "Ada", "--password", "x" * 16
+    )
+
+    assert result.exit_code == 2
+    assert error_lines(result)[0].startswith("error: --email: ")
 
 
 def test_db_tune_with_a_ram_below_the_supported_minimum_exits_2() -> None:

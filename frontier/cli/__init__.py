@@ -1,1 +1,5 @@
-"""Frontier cli."""
+"""The ``frontier`` command line: one Typer sub-app per domain (see main.py)."""
+
+from frontier.cli import help_format
+
+help_format.install()

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frontier.cli.common import console, database, handle_errors
-from frontier.db import migrate
-from frontier.demo import loader
+
+# The loader (SQLAlchemy, the embedding model) is imported by the commands: see cli/common.py.
+if TYPE_CHECKING:
+    from frontier.demo.loader import LoadReport
 
 app = typer.Typer(help="The demo: real data shipped with Frontier.", invoke_without_command=True)
 
 
-def load_with_progress() -> loader.LoadReport:
+def load_with_progress() -> LoadReport:
     """Load the demo into the configured database, showing a progress bar."""
+    from frontier.demo import loader
+
     with (
         database() as db,
         Progress(
@@ -77,6 +81,8 @@ def demo(
 
     @handle_errors
     def _run() -> None:
+        from frontier.db import migrate
+
         with database() as db:
             migrate.upgrade(db.engine)
         load_with_progress()

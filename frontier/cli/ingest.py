@@ -7,33 +7,29 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontier.cli.common import EXIT_USAGE, console, database, fail, handle_errors, settings
-from frontier.clock import SystemClock
-from frontier.db.session import Database
-from frontier.errors import InvalidInput
-from frontier.ingest.options import invalid_input
-from frontier.ingest.outcome import RunReport
-from frontier.ingest.runs import (
-    Worker,
-    pause_source,
-    recent_runs,
-    resume_source,
-    runnable_source_names,
-    source_count,
-    source_statuses,
+from frontier.cli.common import (
+    EXIT_USAGE,
+    console,
+    database,
+    fail,
+    handle_errors,
+    named_as,
+    settings,
+    unknown_technology,
 )
-from frontier.ingest.schedules import create_schedule, list_schedules, source_named
-from frontier.ingest.schemas import ScheduleIn, ScheduleOut, SourceIn
-from frontier.ingest.service import create_source, register_default_sources
-from frontier.ingest.sync import run_source
-from frontier.security.secrets import box_from_settings
+from frontier.clock import SystemClock
+
+# The ingest domain (SQLAlchemy, httpx, the connectors) is imported by each command: see cli/common.py.
+if TYPE_CHECKING:
+    from frontier.db.session import Database
+    from frontier.ingest.outcome import RunReport
+    from frontier.ingest.schemas import ScheduleIn, ScheduleOut
 
 app = typer.Typer(help="Ingestion: fetch signals from external sources.", no_args_is_help=True)
 
@@ -74,6 +70,8 @@ def sigterm_interrupts() -> Iterator[None]:
 
 def run_with_progress(db: Database, names: list[str], technologies: list[str] | None) -> list[RunReport]:
     """Run each source in turn, one progress bar per source."""
+    from frontier.ingest.sync import run_source
+
     reports = []
     with Progress(
         TextColumn("{task.description}"),
@@ -113,12 +111,20 @@ def run(
         list[str] | None, typer.Option("--technology", help="Only this technology (slug); repeatable")
     ] = None,
 ) -> None:
-    """Sync now: every active source, or the one named. Exits 1 when a run failed. Ctrl-C or SIGTERM stops
-    it: the run in progress is recorded as interrupted, and the source can run again at once."""
+    """Sync now: every active source, or the one named. Exits 1 when a run failed.
+
+    Ctrl-C or SIGTERM stops it: the run in progress is recorded as interrupted, and the source can run again
+    at once."""
+    from frontier.ingest.runs import runnable_source_names, source_count
+    from frontier.trends.repository import get_by_slug
+
     with database() as db:
         with db.session() as session:
             if source_count(session) == 0:
                 raise fail("no data sources yet: run 'frontier ingest setup' first", EXIT_USAGE)
+            for slug in technology or ():
+                if get_by_slug(session, slug) is None:
+                    raise unknown_technology(session, slug, "--technology")
             names = [source] if source else runnable_source_names(session)
         if not names:
             console.print("no active data sources")
@@ -134,8 +140,11 @@ def run(
 @app.command()
 @handle_errors
 def unpause(name: Annotated[str, typer.Argument(help="The source's name")]) -> None:
-    """Resume a source: lift its pause, clear its failure count, and release a run left 'running' by a
-    process that is gone. Says what it changed."""
+    """Resume a source: lift its pause and clear its failure count.
+
+    Also releases a run left 'running' by a process that is gone. Says what it changed."""
+    from frontier.ingest.runs import Worker, resume_source
+
     with database() as db, db.session() as session:
         resumed = resume_source(session, name, SystemClock().now(), Worker.current())
     console.print(resumed.message, highlight=False)
@@ -145,6 +154,8 @@ def unpause(name: Annotated[str, typer.Argument(help="The source's name")]) -> N
 @handle_errors
 def pause(name: Annotated[str, typer.Argument(help="The source's name")]) -> None:
     """Pause a source: neither the schedule nor 'ingest run' syncs it until 'ingest unpause'."""
+    from frontier.ingest.runs import pause_source
+
     with database() as db, db.session() as session:
         changed = pause_source(session, name, SystemClock().now())
     console.print(f"source '{name}' paused" if changed else f"source '{name}' was already paused")
@@ -157,6 +168,8 @@ def runs(
     limit: Annotated[int, typer.Option(help="How many runs", min=1, max=500)] = 20,
 ) -> None:
     """The latest sync runs, newest first."""
+    from frontier.ingest.runs import recent_runs
+
     table = Table("started (UTC)", "source", "status", "records", "errors", "unmatched", "imported")
     with database() as db, db.session() as session:
         for name, run_row in recent_runs(session, source, limit):
@@ -185,6 +198,9 @@ def setup(
     ] = None,
 ) -> None:
     """Register GitHub, Stack Overflow, PyPI, npm and Hacker News jobs as sources, each synced daily."""
+    from frontier.ingest.service import register_default_sources
+    from frontier.security.secrets import box_from_settings
+
     keys = {
         name: key for name, key in (("github", github_token), ("stackoverflow", stackexchange_key)) if key
     }
@@ -204,6 +220,8 @@ def import_summary(report: dict[str, int] | None) -> str:
 @handle_errors
 def status() -> None:
     """Every source: active or paused, failures, last success, the day it is complete to, its latest run."""
+    from frontier.ingest.runs import Worker, source_statuses
+
     table = Table("source", "type", "state", "failures", "last success (UTC)", "complete to", "latest run")
     with database() as db, db.session() as session:
         for row in source_statuses(session, SystemClock().now(), Worker.current()):
@@ -250,6 +268,11 @@ def schedule_input(
     workers: int | None,
 ) -> ScheduleIn:
     """The schedule the options describe; InvalidInput naming the option that is wrong."""
+    from pydantic import ValidationError
+
+    from frontier.ingest.options import invalid_input
+    from frontier.ingest.schemas import ScheduleIn
+
     given = {
         "sync_schedule_cron": cron,
         "sync_frequency_minutes": every,
@@ -271,13 +294,6 @@ def _when(row: ScheduleOut | ScheduleIn) -> str:
     )
 
 
-def _named_options(error: InvalidInput) -> InvalidInput:
-    # the same checks run for the API, where fields have their JSON names: say the option instead
-    for problem in error.problems:
-        problem.field = SCHEDULE_OPTIONS.get(problem.field, problem.field)
-    return error
-
-
 @app.command()
 @handle_errors
 def schedule(
@@ -289,12 +305,12 @@ def schedule(
     workers: Workers = None,
 ) -> None:
     """Add a sync schedule to a source of any type, feeds included (daily when neither --cron nor --every)."""
+    from frontier.ingest.schedules import create_schedule, source_named
+
     data = schedule_input(cron, every, data_type, retries, workers)
-    with database() as db, db.session() as session:
-        try:
-            created = create_schedule(session, source_named(session, source).source_id, data, None)
-        except InvalidInput as error:
-            raise _named_options(error) from None
+    # the same checks run for the API, where fields have their JSON names: say the option instead
+    with database() as db, db.session() as session, named_as(SCHEDULE_OPTIONS):
+        created = create_schedule(session, source_named(session, source).source_id, data, None)
     console.print(f"schedule added to '{source}': {_when(created)}", highlight=False)
 
 
@@ -304,6 +320,8 @@ def schedules(
     source: Annotated[str | None, typer.Option("--source", help="Only this source")] = None,
 ) -> None:
     """The sync schedules, with their last run."""
+    from frontier.ingest.schedules import list_schedules, source_named
+
     table = Table("source", "when", "data types", "active", "last run (UTC)", "last status")
     with database() as db, db.session() as session:
         source_id = source_named(session, source).source_id if source else None
@@ -329,6 +347,14 @@ def add_feed(
     every: Every = None,
 ) -> None:
     """Register an RSS/Atom feed (or several) as a source, with its sync schedule (daily by default)."""
+    from pydantic import ValidationError
+
+    from frontier.ingest.options import invalid_input
+    from frontier.ingest.schedules import create_schedule
+    from frontier.ingest.schemas import SourceIn
+    from frontier.ingest.service import create_source
+    from frontier.security.secrets import box_from_settings
+
     data = schedule_input(cron, every, None, None, None)
     try:
         source = SourceIn(

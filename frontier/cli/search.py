@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from frontier.cli.common import console, database, handle_errors
-from frontier.discovery.search import (
-    DEFAULT_LIMIT,
-    FORMATS,
-    MAX_LIMIT,
-    SearchOutcome,
-    check_limit,
-    content_filters,
-    run_search,
+from frontier.cli.common import (
+    add_link_column,
+    cell,
+    console,
+    database,
+    handle_errors,
+    named_as,
+    print_links,
 )
-from frontier.discovery.search_terms import clean_query
+
+# The search service (SQLAlchemy, the embedding model) is imported by the command: see cli/common.py.
+if TYPE_CHECKING:
+    from frontier.discovery.search import SearchOutcome
+
+# discovery.search.DEFAULT_LIMIT and MAX_LIMIT; tests/test_cli_imports.py checks they agree.
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+# The search service's field names (the API's) -> this command's words.
+CLI_WORDS = {
+    "q": "QUERY",
+    "limit": "--limit",
+    "ecosystem": "--ecosystem",
+    "format": "--format",
+    "max_minutes": "--max-minutes",
+    "depth": "--depth",
+}
 
 
 @handle_errors
+@named_as(CLI_WORDS)
 def search(
     query: Annotated[str, typer.Argument(help="What you want to learn, in your own words")],
     limit: Annotated[
@@ -30,7 +46,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON list")] = False,
     ecosystem: Annotated[str | None, typer.Option(help="Only this ecosystem, e.g. web_frontend")] = None,
     content_format: Annotated[
-        str | None, typer.Option("--format", help=f"Only this format: {', '.join(FORMATS)}")
+        str | None,
+        typer.Option("--format", help="Only this format, e.g. pdf, video, markdown (a wrong one lists all)"),
     ] = None,
     max_minutes: Annotated[
         int | None, typer.Option(help="Only items taking at most this many minutes")
@@ -40,6 +57,9 @@ def search(
     ] = None,
 ) -> None:
     """Search learning content: the best matches for QUERY, with their section, technologies and score."""
+    from frontier.discovery.search import check_limit, content_filters, run_search
+    from frontier.discovery.search_terms import clean_query
+
     # Inputs are checked before the database is opened: a typo costs no server start.
     clean_query(query)
     check_limit(limit)
@@ -61,16 +81,20 @@ def _print_table(outcome: SearchOutcome) -> None:
         console.print(f"{outcome.notice or 'no results'}: try other words or fewer filters")
         return
     table = Table(show_lines=False)
-    for column in ("#", "score", "title", "section", "technologies", "tags", "url"):
+    for column in ("#", "score", "title", "section", "technologies", "tags"):
         table.add_column(column, overflow="fold", justify="right" if column in ("#", "score") else "left")
+    # links are shown whole: in the table when it has room, else listed below it by number
+    in_table = add_link_column(table, "url", [r.url for r in outcome.results if r.url])
     for position, result in enumerate(outcome.results, start=1):
         table.add_row(
             str(position),
             f"{result.score:.3f}",
-            result.title,
-            result.section or "—",
-            ", ".join(result.technologies),
-            ", ".join(result.tags),
-            result.url or "—",
+            cell(result.title),
+            cell(result.section or "—"),
+            cell(", ".join(result.technologies)),
+            cell(", ".join(result.tags)),
+            *([cell(result.url or "—")] if in_table else []),
         )
     console.print(table)
+    if not in_table:
+        print_links([(str(position), r.url) for position, r in enumerate(outcome.results, start=1)])

@@ -7,9 +7,6 @@ from typing import Annotated
 import typer
 
 from frontier.cli.common import EXIT_USAGE, console, database, fail, handle_errors, settings
-from frontier.config import SECRET_KEY_FILE
-from frontier.db import migrate
-from frontier.security.secrets import SecretBox, rotate_source_keys
 
 app = typer.Typer(help="Manage the key that encrypts stored secrets.", no_args_is_help=True)
 
@@ -46,6 +43,10 @@ def rotate(
     ],
 ) -> None:
     """Re-encrypt every stored secret from the old key to the new one, in one transaction."""
+    from frontier.config import SECRET_KEY_FILE
+    from frontier.db import migrate
+    from frontier.security.secrets import SecretBox, rotate_source_keys
+
     if not old_key.strip() or not new_key.strip():
         raise fail("the old and the new key must both be non-empty", EXIT_USAGE)
     if old_key == new_key:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -10,14 +9,8 @@ import sys
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from frontier.api.app import create_app
 from frontier.cli.common import console, database, fail, handle_errors, settings
-from frontier.config import resolve_secret_key
-from frontier.db import migrate
-from frontier.jobs.app import run_worker
-from frontier.logs import configure_logging
 
 
 def _start_worker_process() -> subprocess.Popen[bytes]:
@@ -37,6 +30,13 @@ def _stop_process(process: subprocess.Popen[bytes]) -> None:
 
 def run_server(host: str, port: int, *, with_worker: bool | None = None) -> None:
     """Serve the API until SIGINT/SIGTERM; then stop the worker and release the embedded server."""
+    import uvicorn
+
+    from frontier.api.app import create_app
+    from frontier.config import resolve_secret_key
+    from frontier.db import migrate
+    from frontier.logs import configure_logging
+
     current = settings()
     configure_logging(current.log_level)
     resolve_secret_key(current)  # made once for the embedded database; required (exit 2) with an external one
@@ -82,6 +82,11 @@ def worker(
 
     @handle_errors
     def _run() -> None:
+        import asyncio
+
+        from frontier.jobs.app import run_worker
+        from frontier.logs import configure_logging
+
         configure_logging(settings().log_level)
         with database() as db:
             console.print(f"worker {os.getpid()} running jobs")

@@ -13,25 +13,26 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from frontier.cli.common import EXIT_USAGE, console, database, err_console, fail, handle_errors
-from frontier.errors import NotFound
-from frontier.trends import analytics, forecast_store, insights
-from frontier.trends.forecasting import (
-    FORECASTERS,
-    MAX_HORIZON,
-    MonthlySeries,
-    SeriesTooShort,
-    forecast_series,
-    read_series_csv,
+from frontier.cli.common import (
+    EXIT_USAGE,
+    console,
+    database,
+    err_console,
+    fail,
+    handle_errors,
+    unknown_technology,
 )
-from frontier.trends.forecasting.backtest import ORIGINS, BacktestReport, run_backtest
-from frontier.trends.repository import resolve_names
-from frontier.trends.trend_schemas import TrendDetail
 
+# The domain (SQLAlchemy, numpy, the forecasters) is imported inside each command: see cli/common.py.
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from frontier.trends.trend_schemas import TrendSort
+    from frontier.trends.forecasting import MonthlySeries
+    from frontier.trends.forecasting.backtest import BacktestReport
+    from frontier.trends.trend_schemas import TrendDetail, TrendSort
+
+# forecasting.MAX_HORIZON, which imports numpy; tests/test_cli_imports.py checks they agree.
+MAX_HORIZON = 12
 
 app = typer.Typer(
     help="Technology trends: compute scores, show one technology, forecast.", no_args_is_help=True
@@ -54,13 +55,19 @@ def sparkline(values: list[float]) -> str:
 def compute(
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day to compute for (default today)"),
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Day to compute for (default: today, or the day after the latest data when it is older)",
+        ),
     ] = None,
     method: Annotated[
         str, typer.Option(help="'default' or 'seed' (the design's formula, for comparison)")
     ] = "default",
 ) -> None:
     """Compute momentum, adoption, priority and status for every technology, and alert followers."""
+    from frontier.trends import analytics
+
     if method not in ("default", "seed"):
         raise fail(f"--method: '{method}' is not one of default, seed", 2)
     with database() as db, db.session() as session:
@@ -106,9 +113,10 @@ def list_(
     limit: Annotated[int, typer.Option(min=1, max=200, help="How many to show")] = 25,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only")] = False,
 ) -> None:
-    """Scored technologies, best first: status, momentum, learning priority, growth and what each rests on."""
+    """Scored technologies, best first: status, momentum, priority, growth and what each rests on."""
     from frontier.api.pagination import PageParams
     from frontier.db.base import TechEcosystem, TrendStatus
+    from frontier.trends import insights
 
     statuses = [s.value for s in TrendStatus]
     if status is not None and status not in statuses:
@@ -163,11 +171,15 @@ def show(
     months: Annotated[int, typer.Option(min=3, max=120, help="Months of history to chart")] = 24,
 ) -> None:
     """A technology's scores, status, history (sparklines) and latest forecast."""
+    from frontier.errors import NotFound
+    from frontier.trends import insights
+    from frontier.trends.repository import resolve_names
+
     with database() as db, db.session() as session:
         technology_id = resolve_names(session, [name])[name]
         slug = insights.slug_of(session, technology_id) if technology_id else None
         if slug is None:
-            raise NotFound(f"no technology called '{name}'; see 'curl /api/v1/technologies?name=...'")
+            raise unknown_technology(session, name)
         try:
             trend = insights.get_trend(session, slug, None)
         except NotFound:
@@ -208,7 +220,7 @@ def show(
 
 STATUS_MEANING = {
     "rising": "growing clearly faster than most technologies (by 1 MAD or more)",
-    "emerging": "young or small, and growing clearly faster than most technologies",
+    "emerging": "first seen less than two years ago, and growing clearly faster than most technologies",
     "mainstream": "growing about as fast as most technologies",
     "declining": "growing clearly slower than most technologies (by 1 MAD or more), or shrinking",
 }
@@ -238,6 +250,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only (no ta
 
 def _load(path: Path, horizon: int) -> list[MonthlySeries]:
     """The CSV's series, or exit 2 naming what is wrong with the arguments or the file."""
+    from frontier.trends.forecasting import read_series_csv
+
     if not 1 <= horizon <= MAX_HORIZON:
         raise fail(f"--horizon must be 1..{MAX_HORIZON}, got {horizon}", EXIT_USAGE)
     if not path.is_file():
@@ -284,9 +298,14 @@ def backtest(
     horizon: HorizonOption = MAX_HORIZON,
     as_json: JsonOption = False,
 ) -> None:
-    """Rolling-origin backtest of every forecaster (naive, drift, damped trend, the seed's heuristic, global
-    gradient boosting): MASE, sMAPE, OWA and the calibrated 80% intervals' coverage per horizon; the default
-    has the lowest mean MASE."""
+    """Rolling-origin backtest of every forecaster: MASE, sMAPE, OWA and 80% interval coverage per horizon.
+
+    The forecasters: naive, drift, damped trend, the seed's heuristic and global gradient boosting; the
+    default has the lowest mean MASE."""
+    from frontier.trends import analytics, forecast_store
+    from frontier.trends.forecasting import FORECASTERS, SeriesTooShort
+    from frontier.trends.forecasting.backtest import ORIGINS, run_backtest
+
     if input_path is None:
         with database() as db, db.session() as session, err_console.status("backtesting the stored series"):
             latest = _latest_data_month(session, "backtest")
@@ -347,6 +366,8 @@ def _print_backtest(report: BacktestReport) -> None:
 
 def _latest_data_month(session: Session, what: str) -> date:
     """The latest month with data, or exit 2 saying how to get some."""
+    from frontier.trends import analytics
+
     latest = analytics.latest_data_month(session)
     if latest is None:
         raise fail(
@@ -370,8 +391,15 @@ def forecast(
     horizon: HorizonOption = MAX_HORIZON,
     as_json: JsonOption = False,
 ) -> None:
-    """Forecast every series of a CSV with the default model, chosen by backtest (no database), or store
-    forecasts for every technology in the database and score the ones that came due."""
+    """Forecast a CSV's series (no database), or store forecasts for every technology in the database.
+
+    With --input, every series of the CSV is forecast by the default model, chosen by backtest, with
+    intervals calibrated on its errors; without it, every model forecasts every technology in the database
+    and the forecasts that came due are scored."""
+    from frontier.trends import analytics, forecast_store
+    from frontier.trends.forecasting import FORECASTERS, SeriesTooShort, forecast_series
+    from frontier.trends.forecasting.backtest import ORIGINS
+
     if input_path is None:
         with database() as db, db.session() as session, err_console.status("forecasting stored series"):
             latest = _latest_data_month(session, "forecast")
@@ -431,8 +459,9 @@ def forecast(
 @app.command()
 @handle_errors
 def accuracy() -> None:
-    """Each forecaster's track record: stored and scored forecasts, accuracy, interval coverage (overall and
-    by months ahead), backtest."""
+    """Each forecaster's track record: forecasts stored and scored, accuracy, interval coverage, backtest."""
+    from frontier.trends import forecast_store
+
     with database() as db, db.session() as session:
         records = forecast_store.track_record(session)
     table = Table(

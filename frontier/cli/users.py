@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from frontier.accounts import service
-from frontier.accounts.schemas import SignUp
 from frontier.cli.common import EXIT_USAGE, console, database, fail, handle_errors
-from frontier.db.base import UserRole
-from frontier.db.system_logs import record
 from frontier.errors import validation_problem
 
 app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
@@ -34,11 +29,19 @@ def create_admin(
     ],
 ) -> None:
     """Create an admin account, or make an existing account an admin."""
+    from pydantic import ValidationError
+
+    from frontier.accounts import service
+    from frontier.accounts.schemas import SignUp
+    from frontier.db.base import UserRole
+    from frontier.db.system_logs import record
+
     try:
         data = SignUp(email=email, password=password, display_name=display_name)
     except ValidationError as error:
         first = error.errors()[0]
-        raise fail(f"{first['loc'][0]}: {validation_problem(first)}", EXIT_USAGE) from error
+        option = "--" + str(first["loc"][0]).replace("_", "-")  # the option the person typed
+        raise fail(f"{option}: {validation_problem(first)}", EXIT_USAGE) from error
     with database() as db, db.session() as session:
         existing = service.find_by_email(session, data.email)
         if existing is not None:

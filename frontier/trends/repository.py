@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -89,3 +90,39 @@ def resolve_names(session: Session, names: Sequence[str]) -> dict[str, uuid.UUID
     slugs = select(Technology.slug, Technology.id).where(Technology.slug.in_(set(wanted.values())))
     by_alias.update(session.execute(slugs).all())
     return {name: by_alias.get(normalised) for name, normalised in wanted.items()}
+
+
+# A suggestion is shortlisted by pg_trgm similarity (which misses few typos at 0.2 but ranks transpositions
+# low: "pyhton" ~ "python" is 0.27), then kept and ranked by difflib's ratio (0.83 there), as
+# difflib.get_close_matches does with its default cutoff.
+SHORTLIST_SIMILARITY = 0.2
+SUGGEST_RATIO = 0.6
+SHORTLIST_SIZE = 200
+
+
+def similar_slugs(session: Session, name: str, limit: int = 3) -> list[str]:
+    """The slugs of the technologies whose slug, name or an alias is most like ``name``, most alike first:
+    the "did you mean" for a name nobody knows (none when nothing is alike)."""
+    wanted = name.strip().lower()
+    spellings = (
+        select(Technology.id.label("technology_id"), Technology.slug.label("spelling"))
+        .union_all(
+            select(Technology.id, func.lower(Technology.name)),
+            select(TechnologyAlias.technology_id, TechnologyAlias.alias),
+        )
+        .subquery()
+    )
+    similarity = func.similarity(spellings.c.spelling, wanted)
+    query = (
+        select(Technology.slug, spellings.c.spelling)
+        .join(spellings, spellings.c.technology_id == Technology.id)
+        .where(similarity >= SHORTLIST_SIMILARITY)
+        .order_by(similarity.desc())
+        .limit(SHORTLIST_SIZE)  # a short name is a little like thousands of others in a large catalogue
+    )
+    best: dict[str, float] = {}
+    for slug, spelling in session.execute(query):
+        ratio = difflib.SequenceMatcher(None, wanted, spelling).ratio()
+        if ratio >= SUGGEST_RATIO:
+            best[slug] = max(ratio, best.get(slug, 0.0))
+    return sorted(best, key=lambda slug: (-best[slug], slug))[:limit]

@@ -150,6 +150,19 @@ def test_cli_shows_each_steps_link_and_says_foundations_first(db: Database, cli:
     assert printed["items"] and all(item["url"] in result.stdout for item in printed["items"])
 
 
+def test_cli_on_a_narrow_terminal_lists_each_steps_link_whole_below_the_plan(
+    db: Database, cli: typer.Typer
+) -> None:
+    email = person_with_email(db)
+    result = CliRunner().invoke(cli, [email, "--minutes", "120"], env={"COLUMNS": "80"})
+    printed = json.loads(CliRunner().invoke(cli, [email, "--minutes", "120", "--json"]).stdout)
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    linked = [item for item in printed["items"] if item["url"]]
+    assert linked and all(f"{item['sequence']:>3}  {item['url']}" in lines for item in linked), result.stdout
+
+
 def test_cli_says_why_a_plan_is_empty(db: Database, cli: typer.Typer) -> None:
     result = CliRunner().invoke(cli, [person_with_email(db), "--minutes", "5"], env={"COLUMNS": "200"})
 

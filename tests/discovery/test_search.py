@@ -328,13 +328,27 @@ def test_cli_table_names_the_correction(cli: typer.Typer) -> None:
     assert "searched for: python basics" in result.stdout
 
 
-@pytest.mark.parametrize(("arguments", "field"), [(["   "], "q"), (["rust", "--limit", "0"], "limit")])
-def test_cli_bad_input_exits_2_with_one_line(cli: typer.Typer, arguments: list[str], field: str) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "word"),
+    [
+        (["   "], "QUERY"),
+        (["?!"], "QUERY"),
+        (["rust", "--limit", "0"], "--limit"),
+        (["rust", "--format", "scroll"], "--format"),
+        (["rust", "--max-minutes", "0"], "--max-minutes"),
+        (["rust", "--ecosystem", "moon"], "--ecosystem"),
+        (["rust", "--depth", "bottomless"], "--depth"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line_in_the_commands_words(
+    cli: typer.Typer, arguments: list[str], word: str
+) -> None:
     result = CliRunner().invoke(cli, arguments, env={"COLUMNS": "200"})
 
     assert result.exit_code == 2
     lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", result.output).splitlines() if line.strip()]
-    assert len(lines) == 1 and f"{field}:" in lines[0]
+    # the argument or option the person typed, not the API's field (q, max_minutes)
+    assert len(lines) == 1 and lines[0].startswith(f"error: {word}: "), lines
 
 
 # -- API ---------------------------------------------------------------------------------------------------
