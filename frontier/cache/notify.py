@@ -25,13 +25,14 @@ import psycopg
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from frontier.cache.classes import TAGS as TAG_MEANINGS
 from frontier.cache.service import Cache
 
 log = logging.getLogger("frontier.cache")
 
 CHANNEL = "frontier_cache"
 # Every tag a writer may announce: what a reconnecting listener drops, and what ``announce`` accepts.
-TAGS = ("content", "trends")
+TAGS = tuple(TAG_MEANINGS)
 
 
 def announce(session: Session, *tags: str) -> None:
