@@ -5,10 +5,14 @@ Data: the demo (real catalogue, content and MiniLM vectors; trend scores as of 2
 calls, keyed exactly as their routes key them:
 - the exploration path (``GET /api/v1/me/exploration-path``): ``EXPLORATION_RECS``, private to the user,
   loader ``plan_exploration``, budgets 25 and 120 minutes;
-- search (``GET /api/v1/search``): ``DEEP_DIVE_CONTENT``, shared, loader ``run_search``, a set of queries.
+- search (``GET /api/v1/search``): ``DEEP_DIVE_CONTENT``, shared, loader ``run_search``, a set of queries;
+- a trend (``GET /api/v1/trends/{slug}``): ``TECH_TRENDS``, shared, loader ``insights.get_trend``, the first
+  ``BENCH_CACHE_TRENDS`` scored technologies by slug; and the ranked list (``GET /api/v1/trends``, a page of 50):
+  ``TRENDING_CONTENT``, loader ``insights.list_trends``, each sort order.
 Each is measured uncached (the loader alone), as a miss (loader + serialise + store) and as a hit (every key
 read ``BENCH_CACHE_HITS`` times), in this process's memory and, if Redis answers at 127.0.0.1:6379, in Redis
-DB 15 (entries there are made stale first by invalidating the users and the ``content`` tag, never flushed).
+DB 15 (entries there are made stale first by invalidating the users and the ``content`` and ``trends`` tags, never
+flushed).
 ``BENCH_CACHE_ITEMS`` above the demo's size replicates the items as ``bench.path_bench`` does.
 """
 
@@ -28,15 +32,21 @@ from sqlalchemy.orm import Session
 
 from bench.common import bench_database, percentile
 from bench.path_bench import add_users, add_vectors, load_demo_and_scores, replicate_items
+from frontier.api.pagination import Page, PageParams
 from frontier.cache import Cache, CacheClass, KeyPart, MemoryBackend, RedisBackend, redis_client
 from frontier.discovery.embeddings import active_model, ensure_index
 from frontier.discovery.paths import plan_exploration
 from frontier.discovery.schemas import PathOut
 from frontier.discovery.search import SearchResult, content_filters, run_search
+from frontier.trends import insights
+from frontier.trends.trend_endpoints import TREND_PAGE, TREND_TAGS
+from frontier.trends.trend_schemas import TrendDetail, TrendSort
 
 USERS = int(os.environ.get("BENCH_CACHE_USERS", "30"))
 ITEMS = int(os.environ.get("BENCH_CACHE_ITEMS", "0"))  # > demo size: replicate as bench.path_bench does
 HITS = int(os.environ.get("BENCH_CACHE_HITS", "20"))
+TRENDS = int(os.environ.get("BENCH_CACHE_TRENDS", "30"))
+SORTS: tuple[TrendSort, ...] = ("momentum", "priority", "adoption", "name")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 BUDGETS = (25, 120)
 QUERIES = (
@@ -139,6 +149,57 @@ def measure_search(cache: Cache, session: Session) -> Timings:
     return timings
 
 
+def measure_trends(cache: Cache, session: Session) -> tuple[Timings, Timings]:
+    """A trend's detail for the first TRENDS scored technologies, and the ranked list's first page per sort."""
+    details, lists = Timings(), Timings()
+    cache.invalidate_tags(*TREND_TAGS)
+    slugs = session.scalars(
+        text(
+            "SELECT t.slug FROM technologies t JOIN technology_trends tt ON tt.trend_id = t.id ORDER BY slug"
+        )
+    ).all()[:TRENDS]
+    for slug in slugs:
+
+        def load(s: str = slug) -> TrendDetail:
+            return insights.get_trend(session, s, None)
+
+        def read(s: str = slug) -> TrendDetail:
+            return cache.get_or_load(
+                CacheClass.TECH_TRENDS,
+                ["trend", s],  # as frontier.trends.trend_endpoints.get_trend
+                lambda: load(s),
+                user_id=None,
+                model=TrendDetail,
+                tags=TREND_TAGS,
+            )
+
+        details.uncached.append(_time(load))
+        details.miss.append(_time(read))
+        details.hit.extend(_time(read) for _ in range(HITS))
+        session.rollback()
+    page = PageParams(limit=50, after=None)
+    for sort in SORTS:
+
+        def load_list(o: TrendSort = sort) -> Page[Any]:
+            return insights.list_trends(session, page, sort=o)
+
+        def read_list(o: TrendSort = sort) -> Page[Any]:
+            return cache.get_or_load(
+                CacheClass.TRENDING_CONTENT,
+                ["list", o, None, None, page.limit, None],  # as trend_endpoints.list_trends
+                lambda: load_list(o),
+                user_id=None,
+                model=TREND_PAGE,
+                tags=TREND_TAGS,
+            )
+
+        lists.uncached.append(_time(load_list))
+        lists.miss.append(_time(read_list))
+        lists.hit.extend(_time(read_list) for _ in range(HITS))
+        session.rollback()
+    return details, lists
+
+
 def print_timings(label: str, t: Timings) -> None:
     def p(values: list[float], share: float) -> float:
         return percentile(values, share) * 1000
@@ -185,6 +246,9 @@ def main() -> None:
             for name, cache in backends:
                 print_timings(f"exploration path, {name}", measure_paths(cache, session, users))
                 print_timings(f"search, {name}", measure_search(cache, session))
+                detail, listed = measure_trends(cache, session)
+                print_timings(f"trend detail, {name}", detail)
+                print_timings(f"trend list, {name}", listed)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Frontier's cache: the seed's seven cache classes behind one API (``Cache.get_or_load``, ``invalidate``).
+"""Frontier's cache: the classes of ``classes.CACHE_PLAN`` behind one API (``get_or_load``, ``invalidate``).
 
 Other code calls only what is exported here.
 """

@@ -1,8 +1,9 @@
 """Cache invalidation across processes: writers announce what changed, every API process drops it.
 
-Content and trend scores are written by the worker and the CLI, not by the API process that caches results
-built from them; with the default in-process cache those processes cannot reach its memory. So a writer calls
-``announce(session, "content")`` inside the transaction that changes the data: PostgreSQL delivers the
+Content, trend scores, forecasts, the catalogue and its series are written by the worker and the CLI, not by
+the API process that caches results built from them; with the default in-process cache those processes cannot
+reach its memory. So a writer calls ``announce(session, "content")`` (any of ``TAGS``; what each names is in
+``frontier.cache.classes.TAGS``) inside the transaction that changes the data: PostgreSQL delivers the
 notification on commit only (a rolled-back write announces nothing) to every process listening, and each API
 process's ``InvalidationListener`` calls ``cache.invalidate_tags`` on its own cache. With Redis the bump
 lands in Redis once per API process: harmless, and no writer needs a cache of its own.
@@ -25,13 +26,14 @@ import psycopg
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from frontier.cache.classes import TAGS as TAG_MEANINGS
 from frontier.cache.service import Cache
 
 log = logging.getLogger("frontier.cache")
 
 CHANNEL = "frontier_cache"
 # Every tag a writer may announce: what a reconnecting listener drops, and what ``announce`` accepts.
-TAGS = ("content", "trends")
+TAGS = tuple(TAG_MEANINGS)
 
 
 def announce(session: Session, *tags: str) -> None:

@@ -78,7 +78,7 @@ class _Found(Generic[T]):
 
 
 class Cache:
-    """Cached results of the seven cache classes, kept in one backend, loaded at most once per key at a time.
+    """Cached results of the cache plan's classes, kept in one backend, loaded at most once per key at a time.
 
     ``hits`` count calls answered without running the loader (from the cache, or from a concurrent call's
     load); ``misses`` count calls that ran it. Backend failures never fail a call: the loader runs instead.

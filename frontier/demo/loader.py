@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from frontier.cache.notify import announce
 from frontier.db.base import TechEcosystem
 from frontier.discovery.content import demo_item_count, import_demo_content
 from frontier.discovery.embeddings import build_embeddings
@@ -102,6 +103,7 @@ def upsert_catalogue(session: Session, entries: list[dict[str, Any]]) -> dict[st
         index_elements=["alias"], set_={"technology_id": alias_stmt.excluded.technology_id}
     )
     session.execute(alias_stmt)
+    announce(session, "catalogue")  # cached catalogue and trend answers are dropped as this commits
     return ids
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from frontier.cache.notify import announce
 from frontier.trends.models import Observation
 from frontier.trends.repository import resolve_names
 
@@ -110,6 +111,8 @@ def upsert_observations(
         written += len(session.execute(upsert).all())
         if progress is not None:
             progress(len(rows[start : start + batch]))
+    if written:
+        announce(session, "observations")  # cached series and technology pages are dropped as this commits
     return written
 
 

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from frontier.cache.notify import announce
 from frontier.db.system_logs import record
 from frontier.errors import Conflict, NotFound
 from frontier.models.models import AiModel
@@ -40,6 +41,7 @@ def register_model(session: Session, data: ModelIn, admin_id: uuid.UUID) -> Mode
     session.add(row)
     session.flush()
     session.refresh(row)
+    announce(session, "models")  # cached reads of the registry are dropped as this commits
     record(
         session,
         "admin_action",
@@ -58,6 +60,7 @@ def update_model(session: Session, model_id: uuid.UUID, data: ModelUpdate, admin
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
+    announce(session, "models")
     record(
         session,
         "admin_action",

@@ -24,6 +24,7 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from frontier.cache.notify import announce
 from frontier.db.system_logs import record
 from frontier.trends.forecasting.backtest import BacktestReport, run_backtest
 from frontier.trends.forecasting.calibration import IntervalCalibration
@@ -150,6 +151,7 @@ def store_forecasts(session: Session, as_of: date, model: str = DEFAULT_MODEL) -
     per origin: a re-run for the same day replaces, never duplicates)."""
     series = load_series(session, as_of)
     row = model_row(session, model)
+    announce(session, "forecasts")  # cached forecasts and track records are dropped as this commits
     if not series:
         return ForecastRun(model, 0, 0, score_due(session, as_of))
     ordered = [series[key] for key in sorted(series)]
@@ -230,6 +232,8 @@ def _upsert(session: Session, values: list[dict[str, Any]], batch: int = 2000) -
 def score_due(session: Session, as_of: date) -> int:
     """Score every stored forecast whose month has been observed by ``as_of``; refresh models' accuracy."""
     scored = int(getattr(session.execute(text(SCORE_DUE), {"as_of": as_of}), "rowcount", 0) or 0)
+    if scored:
+        announce(session, "forecasts")
     session.execute(
         text(
             "UPDATE trend_prediction_models m SET accuracy_percentage = s.accuracy FROM ("
@@ -332,6 +336,7 @@ def store_backtest(session: Session, as_of: date, also_known_by: Sequence[date] 
             "calibrations": dict(sorted(calibrations.items())[-CALIBRATIONS_KEPT:]),
         }
         row.is_production_ready = name == report.default
+    announce(session, "forecasts")
     record(session, "forecast", "models backtested", default=report.default, origins=list(report.origins))
     return report
 

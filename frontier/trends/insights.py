@@ -175,6 +175,15 @@ def get_trend(session: Session, slug: str, user_id: uuid.UUID | None) -> TrendDe
     )
 
 
+def is_followed(session: Session, slug: str, user_id: uuid.UUID) -> bool:
+    """Whether the user follows the technology ``slug`` (the caller's own part of a trend detail)."""
+    query = select(TechnologyFollow.user_id).join(Technology, Technology.id == TechnologyFollow.technology_id)
+    return (
+        session.scalars(query.where(TechnologyFollow.user_id == user_id, Technology.slug == slug)).first()
+        is not None
+    )
+
+
 def get_history(session: Session, slug: str, since: date | None, until: date | None) -> TrendHistory:
     """Score snapshots and monthly series of a technology between two dates."""
     technology = _technology(session, slug)

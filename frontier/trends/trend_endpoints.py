@@ -1,4 +1,12 @@
-"""Routes of trends (public reads), follows and alerts (the caller's own)."""
+"""Routes of trends (public reads), follows and alerts (the caller's own).
+
+Public reads are cached (``frontier.cache``), the same entry for everyone: the ranked list as
+``TRENDING_CONTENT``, one technology's trend, history and forecast as ``TECH_TRENDS``, the forecasters' track
+record as ``MODEL_REGISTRY``. Each carries the tags of the data it is built from, so computing scores
+(``trends``), storing or scoring forecasts (``forecasts``), changing the catalogue (``catalogue``) or
+ingesting series (``observations``) drops it. Whether the caller follows a technology is read afresh for each
+caller and never stored in the shared entry.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,13 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import TypeAdapter
 
 from frontier.api.auth import CallerDep, Scope, rate_limit
 from frontier.api.deps import SessionDep
 from frontier.api.pagination import Page, PageParams, page_params
+from frontier.cache import CacheClass
 from frontier.db.base import TechEcosystem, TrendStatus
 from frontier.trends import alerts, forecast_store, insights
 from frontier.trends.trend_schemas import (
@@ -32,9 +42,16 @@ models_router = APIRouter(
 )
 Slug = Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
+TREND_TAGS = ("trends", "catalogue")
+HISTORY_TAGS = ("trends", "observations", "catalogue")
+FORECAST_TAGS = ("forecasts", "catalogue")
+TREND_PAGE = TypeAdapter(Page[TrendOut])
+MODEL_RECORDS = TypeAdapter(list[ModelRecord])
+
 
 @router.get("", response_model=Page[TrendOut], summary="List trends")
 def list_trends(
+    request: Request,
     session: SessionDep,
     page: Annotated[PageParams, Depends(page_params)],
     sort: Annotated[
@@ -44,36 +61,80 @@ def list_trends(
     ecosystem: TechEcosystem | None = None,
 ) -> Page[TrendOut]:
     """Scored technologies, best first."""
-    return insights.list_trends(session, page, sort=sort, status=status, ecosystem=ecosystem)
+    key = ["list", sort, status, ecosystem, page.limit, page.after]
+    answer: Page[TrendOut] = request.app.state.cache.get_or_load(
+        CacheClass.TRENDING_CONTENT,
+        key,
+        lambda: insights.list_trends(session, page, sort=sort, status=status, ecosystem=ecosystem),
+        user_id=None,
+        model=TREND_PAGE,
+        tags=TREND_TAGS,
+    )
+    return answer
 
 
 @router.get("/{slug}", response_model=TrendDetail, summary="One technology's trend")
-def get_trend(who: CallerDep, session: SessionDep, slug: Slug) -> TrendDetail:
+def get_trend(request: Request, who: CallerDep, session: SessionDep, slug: Slug) -> TrendDetail:
     """Scores, the signals behind them, and the change over 30 days."""
-    return insights.get_trend(session, slug, who.user_id)
+    detail: TrendDetail = request.app.state.cache.get_or_load(
+        CacheClass.TECH_TRENDS,
+        ["trend", slug],
+        lambda: insights.get_trend(session, slug, None),  # the shared entry knows no caller
+        user_id=None,
+        model=TrendDetail,
+        tags=TREND_TAGS,
+    )
+    if who.user_id is None:
+        return detail
+    return detail.model_copy(update={"followed": insights.is_followed(session, slug, who.user_id)})
 
 
 @router.get("/{slug}/history", response_model=TrendHistory, summary="A technology's score history and series")
 def get_history(
+    request: Request,
     session: SessionDep,
     slug: Slug,
     since: Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
     until: Annotated[date | None, Query(alias="to", description="Last day, YYYY-MM-DD")] = None,
 ) -> TrendHistory:
     """Daily score snapshots and monthly observations."""
-    return insights.get_history(session, slug, since, until)
+    history: TrendHistory = request.app.state.cache.get_or_load(
+        CacheClass.TECH_TRENDS,
+        ["history", slug, since, until],
+        lambda: insights.get_history(session, slug, since, until),
+        user_id=None,
+        model=TrendHistory,
+        tags=HISTORY_TAGS,
+    )
+    return history
 
 
 @router.get("/{slug}/forecast", response_model=TrendForecast, summary="A technology's stored forecasts")
-def get_forecast(session: SessionDep, slug: Slug) -> TrendForecast:
+def get_forecast(request: Request, session: SessionDep, slug: Slug) -> TrendForecast:
     """The latest 12-month forecasts of its signals: 80% intervals, confidence and contributing factors."""
-    return insights.get_forecast(session, slug)
+    forecast: TrendForecast = request.app.state.cache.get_or_load(
+        CacheClass.TECH_TRENDS,
+        ["forecast", slug],
+        lambda: insights.get_forecast(session, slug),
+        user_id=None,
+        model=TrendForecast,
+        tags=FORECAST_TAGS,
+    )
+    return forecast
 
 
 @models_router.get("", response_model=list[ModelRecord], summary="Forecasters and their track record")
-def list_forecast_models(session: SessionDep) -> list[ModelRecord]:
+def list_forecast_models(request: Request, session: SessionDep) -> list[ModelRecord]:
     """Each forecaster's backtest metrics and how its stored forecasts fared once their month came."""
-    return [ModelRecord(**row) for row in forecast_store.track_record(session)]
+    records: list[ModelRecord] = request.app.state.cache.get_or_load(
+        CacheClass.MODEL_REGISTRY,
+        ["forecast-models"],
+        lambda: [ModelRecord(**row) for row in forecast_store.track_record(session)],
+        user_id=None,
+        model=MODEL_RECORDS,
+        tags=("forecasts",),
+    )
+    return records
 
 
 @mine.get("/follows", response_model=list[FollowOut], summary="Technologies I follow")

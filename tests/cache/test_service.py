@@ -224,7 +224,7 @@ def test_stats_count_hits_and_misses_per_class(setup: Setup, token: str) -> None
 
     assert stats[TRENDS.value] == {"hits": 1, "misses": 1}
     assert stats[RECS.value] == {"hits": 0, "misses": 1}
-    assert stats[CacheClass.COMMUNITY_CONTENT.value] == {"hits": 0, "misses": 0}
+    assert stats[CacheClass.CATALOGUE.value] == {"hits": 0, "misses": 0}
     assert set(stats) == {c.value for c in CacheClass}
 
 
