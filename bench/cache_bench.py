@@ -35,12 +35,12 @@ from bench.path_bench import add_users, add_vectors, load_demo_and_scores, repli
 from frontier.api.pagination import Page, PageParams
 from frontier.cache import Cache, CacheClass, KeyPart, MemoryBackend, RedisBackend, redis_client
 from frontier.discovery.embeddings import active_model, ensure_index
-from frontier.discovery.paths import plan_exploration
-from frontier.discovery.schemas import PathOut
-from frontier.discovery.search import SearchResult, content_filters, run_search
-from frontier.trends import insights
-from frontier.trends.trend_endpoints import TREND_PAGE, TREND_TAGS
-from frontier.trends.trend_schemas import TrendDetail, TrendSort
+from frontier.discovery.paths.schemas import PathOut
+from frontier.discovery.paths.service import plan_exploration
+from frontier.discovery.search.service import SearchResult, content_filters, run_search
+from frontier.trends import service as insights
+from frontier.trends.endpoints import TREND_PAGE, TREND_TAGS
+from frontier.trends.schemas import TrendDetail, TrendSort
 
 USERS = int(os.environ.get("BENCH_CACHE_USERS", "30"))
 ITEMS = int(os.environ.get("BENCH_CACHE_ITEMS", "0"))  # > demo size: replicate as bench.path_bench does
@@ -61,8 +61,8 @@ QUERIES = (
     "data structures and algorithms",
     "linux shell scripting",
 )
-PATH_TAGS = ["content", "trends"]  # as frontier.discovery.endpoints
-SEARCH_TAGS = ("content",)  # as frontier.discovery.search_endpoints
+PATH_TAGS = ["content", "trends"]  # as frontier.discovery.paths.endpoints
+SEARCH_TAGS = ("content",)  # as frontier.discovery.search.endpoints
 RESULTS = TypeAdapter(list[SearchResult])
 
 
@@ -166,7 +166,7 @@ def measure_trends(cache: Cache, session: Session) -> tuple[Timings, Timings]:
         def read(s: str = slug) -> TrendDetail:
             return cache.get_or_load(
                 CacheClass.TECH_TRENDS,
-                ["trend", s],  # as frontier.trends.trend_endpoints.get_trend
+                ["trend", s],  # as frontier.trends.endpoints.get_trend
                 lambda: load(s),
                 user_id=None,
                 model=TrendDetail,

@@ -15,9 +15,9 @@ from the start of items mostly in their focus areas.
 The seed's ``generate_personalized_exploration_path`` runs with only its fatal type error fixed (its integer
 personalization_score cast to numeric), on the same rows. For every user and budget (25 and 120 minutes) both
 are timed, and both selections are scored by our objective: each item the seed chose becomes the person's next
-unit of that item with our per-item score (``frontier.discovery.paths.score_content``); the seed's list is
+unit of that item with our per-item score (``frontier.discovery.paths.service.score_content``); the seed's list is
 trimmed to our constraints (``trim_to_constraints``, then the budget and the session's technologies in its own
-order) and valued by the session objective (``frontier.discovery.planner_sessions``, one unit per item, the
+order) and valued by the session objective (``frontier.discovery.paths.sessions``, one unit per item, the
 continue bonus left out), which is what our plan's ``objective`` reports.
 
 Quick run: ``BENCH_ITEMS=20000 BENCH_USERS=20 python -m bench.path_bench``.
@@ -45,11 +45,11 @@ from sqlalchemy.orm import Session
 from bench.common import bench_database, percentile, report
 from frontier.db import registry
 from frontier.demo.loader import load_demo
-from frontier.discovery.content import UNIT_MINUTES
+from frontier.discovery.content.service import UNIT_MINUTES
 from frontier.discovery.embeddings import active_model, drop_indexes, embedding_text, text_sha256
-from frontier.discovery.paths import OPTIONS, plan_exploration, score_content
-from frontier.discovery.planner import Candidate, trim_to_constraints
-from frontier.discovery.planner_sessions import SessionItem, counted_values, technologies_allowed
+from frontier.discovery.paths.planner import Candidate, trim_to_constraints
+from frontier.discovery.paths.service import OPTIONS, plan_exploration, score_content
+from frontier.discovery.paths.sessions import SessionItem, counted_values, technologies_allowed
 from frontier.trends.analytics import compute_scores
 
 ITEMS = int(os.environ.get("BENCH_ITEMS", "100000"))
@@ -168,7 +168,7 @@ SELECT b.content_id, b.unit_id, c.external_key || '#bench-copy-' || b.copy,
        c.estimated_time_minutes
 FROM bench_copies b JOIN exploration_content c ON c.content_id = b.source_id
 """
-# The import's rule (frontier.discovery.content): ceil(minutes / 25) units sharing the minutes evenly.
+# The import's rule (frontier.discovery.content.service): ceil(minutes / 25) units sharing the minutes evenly.
 INSERT_UNITS = """
 INSERT INTO exploration_units (unit_id, content_id, position, title, estimated_minutes)
 SELECT CASE WHEN g = 1 THEN b.unit_id

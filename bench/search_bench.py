@@ -19,7 +19,7 @@ Baseline. The same search with exact nearest items (a sequential scan: ``Ranking
 the same run; recall@10 compares the HNSW index's 10 nearest items (at each ef_search) with the exact 10.
 
 Query reading corrects words from a vocabulary read once per process and after content changes
-(``frontier.discovery.search_terms``): the first, untimed run of the queries reads it, as the first search
+(``frontier.discovery.search.terms``): the first, untimed run of the queries reads it, as the first search
 of an API process would.
 """
 
@@ -44,10 +44,10 @@ from bench.common import bench_database, percentile, report
 from frontier.db.base import TechEcosystem
 from frontier.demo.loader import load_demo
 from frontier.discovery.embeddings import drop_indexes, normalise, refresh_section_centroids
-from frontier.discovery.models import ecosystem_condition, hnsw_index_ddls
-from frontier.discovery.search import DEFAULT_RANKING, Ranking, ServingModel, rank, serving_model
-from frontier.discovery.search_sql import ContentFilters
-from frontier.discovery.search_terms import VOCABULARIES, read_query
+from frontier.discovery.embeddings.models import ecosystem_condition, hnsw_index_ddls
+from frontier.discovery.search.repository import ContentFilters
+from frontier.discovery.search.service import DEFAULT_RANKING, Ranking, ServingModel, rank, serving_model
+from frontier.discovery.search.terms import VOCABULARIES, read_query
 
 ITEMS = int(os.environ.get("BENCH_SEARCH_ITEMS", "100000"))
 REPEAT = int(os.environ.get("BENCH_SEARCH_REPEAT", "3"))

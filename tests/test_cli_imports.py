@@ -85,7 +85,7 @@ def test_the_clis_copies_of_service_limits_match_the_services() -> None:
     # The CLI states these in its help without importing the services (numpy, SQLAlchemy) that define them.
     from frontier.cli import search as search_cli
     from frontier.cli import trends as trends_cli
-    from frontier.discovery import search
+    from frontier.discovery.search import service as search
     from frontier.trends import forecasting
 
     assert trends_cli.MAX_HORIZON == forecasting.MAX_HORIZON

@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from frontier.cli.search import _print_table
-from frontier.discovery.search import SearchOutcome, SearchResult
-from frontier.discovery.search_terms import QueryTerms
+from frontier.discovery.search.service import SearchOutcome, SearchResult
+from frontier.discovery.search.terms import QueryTerms
 
 LONG = "https://rust-lang.github.io/async-book/01_getting_started/04_async_await_primer.html#what-is-async"
 SHORT = "https://tokio.rs/tokio/tutorial"

@@ -23,10 +23,10 @@ from frontier.accounts.schemas import (
     UserUpdate,
 )
 from frontier.api.auth import UserScope
+from frontier.catalog.models import Technology
 from frontier.db.base import UserRole
 from frontier.db.system_logs import SystemLog, record
 from frontier.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from frontier.trends.models import Technology
 
 SESSION_LIFETIME = timedelta(days=30)
 

@@ -14,19 +14,20 @@ from frontier.accounts import endpoints as accounts_endpoints
 from frontier.api import auth, docs, health, middleware, observability, problems
 from frontier.cache import make_cache
 from frontier.cache.notify import InvalidationListener
+from frontier.catalog import endpoints as trends_endpoints
 from frontier.clock import Clock, SystemClock
 from frontier.config import Settings, get_settings
 from frontier.db.session import Database
-from frontier.discovery import endpoints as discovery_endpoints
-from frontier.discovery import search_endpoints
-from frontier.discovery.search_terms import VOCABULARIES
+from frontier.discovery.paths import endpoints as discovery_endpoints
+from frontier.discovery.search import endpoints as search_endpoints
+from frontier.discovery.search.terms import VOCABULARIES
 from frontier.ingest import endpoints as ingest_endpoints
 from frontier.models import endpoints as models_endpoints
 from frontier.security.client import TrustedProxies
 from frontier.security.ratelimit import RateLimiter, make_rate_limiter
 from frontier.security.secrets import box_from_settings
-from frontier.trends import endpoints as trends_endpoints
-from frontier.trends import feeds, trend_endpoints
+from frontier.trends import endpoints as trend_endpoints
+from frontier.trends import feeds
 
 ROUTERS = (
     health.router,

@@ -9,7 +9,7 @@ process's ``InvalidationListener`` calls ``cache.invalidate_tags`` on its own ca
 lands in Redis once per API process: harmless, and no writer needs a cache of its own.
 
 The listener passes the same announcements to any other holder of results built from that data (``also``:
-search's query vocabularies, ``frontier.discovery.search_terms``).
+search's query vocabularies, ``frontier.discovery.search.terms``).
 
 A listener that loses its connection drops every announced tag after reconnecting (it may have missed
 notifications meanwhile), then listens again.

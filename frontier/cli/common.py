@@ -122,7 +122,7 @@ def either(words: list[str]) -> str:
 def unknown_technology(session: Session, name: str, given_as: str = "") -> typer.Exit:
     """Print that no technology is called ``name``, suggesting the closest known slugs; return the Exit (2) to
     raise. ``given_as`` names the option the name came from (``--technology``)."""
-    from frontier.trends.repository import similar_slugs
+    from frontier.catalog.repository import similar_slugs
 
     close = similar_slugs(session, name)
     hint = f"did you mean {either(close)}?" if close else "'frontier trends list' lists them"

@@ -29,7 +29,7 @@ def explore(
 ) -> None:
     """The best units for a person within MINUTES, foundations first, each with why it was chosen."""
     from frontier.accounts.service import find_by_email
-    from frontier.discovery.paths import plan_exploration
+    from frontier.discovery.paths.service import plan_exploration
 
     with database() as db, db.session() as session:
         user = find_by_email(session, email)

@@ -115,8 +115,8 @@ def run(
 
     Ctrl-C or SIGTERM stops it: the run in progress is recorded as interrupted, and the source can run again
     at once."""
+    from frontier.catalog.repository import get_by_slug
     from frontier.ingest.runs import runnable_source_names, source_count
-    from frontier.trends.repository import get_by_slug
 
     with database() as db:
         with db.session() as session:

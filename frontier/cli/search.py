@@ -20,7 +20,7 @@ from frontier.cli.common import (
 
 # The search service (SQLAlchemy, the embedding model) is imported by the command: see cli/common.py.
 if TYPE_CHECKING:
-    from frontier.discovery.search import SearchOutcome
+    from frontier.discovery.search.service import SearchOutcome
 
 # discovery.search.DEFAULT_LIMIT and MAX_LIMIT; tests/test_cli_imports.py checks they agree.
 DEFAULT_LIMIT = 10
@@ -57,8 +57,8 @@ def search(
     ] = None,
 ) -> None:
     """Search learning content: the best matches for QUERY, with their section, technologies and score."""
-    from frontier.discovery.search import check_limit, content_filters, run_search
-    from frontier.discovery.search_terms import clean_query
+    from frontier.discovery.search.service import check_limit, content_filters, run_search
+    from frontier.discovery.search.terms import clean_query
 
     # Inputs are checked before the database is opened: a typo costs no server start.
     clean_query(query)

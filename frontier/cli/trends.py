@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from frontier.trends.forecasting import MonthlySeries
     from frontier.trends.forecasting.backtest import BacktestReport
-    from frontier.trends.trend_schemas import TrendDetail, TrendSort
+    from frontier.trends.schemas import TrendDetail, TrendSort
 
 # forecasting.MAX_HORIZON, which imports numpy; tests/test_cli_imports.py checks they agree.
 MAX_HORIZON = 12
@@ -116,7 +116,7 @@ def list_(
     """Scored technologies, best first: status, momentum, priority, growth and what each rests on."""
     from frontier.api.pagination import PageParams
     from frontier.db.base import TechEcosystem, TrendStatus
-    from frontier.trends import insights
+    from frontier.trends import service as insights
 
     statuses = [s.value for s in TrendStatus]
     if status is not None and status not in statuses:
@@ -171,9 +171,9 @@ def show(
     months: Annotated[int, typer.Option(min=3, max=120, help="Months of history to chart")] = 24,
 ) -> None:
     """A technology's scores, status, history (sparklines) and latest forecast."""
+    from frontier.catalog.repository import resolve_names
     from frontier.errors import NotFound
-    from frontier.trends import insights
-    from frontier.trends.repository import resolve_names
+    from frontier.trends import service as insights
 
     with database() as db, db.session() as session:
         technology_id = resolve_names(session, [name])[name]

@@ -21,13 +21,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from frontier.cache.notify import announce
+from frontier.catalog.models import Technology, TechnologyAlias
 from frontier.db.base import TechEcosystem
-from frontier.discovery.content import demo_item_count, import_demo_content
+from frontier.discovery.content.service import demo_item_count, import_demo_content
 from frontier.discovery.embeddings import build_embeddings
 from frontier.ingest.observations import ObservationRecord, upsert_observations
 from frontier.trends import forecast_store
 from frontier.trends.analytics import ComputeReport, compute_scores, day_after_month, latest_data_month
-from frontier.trends.models import Technology, TechnologyAlias
 
 DATA = resources.files("frontier.demo") / "data"
 SOURCE = "github"

@@ -1,1 +1,1 @@
-"""Discovery: content, embeddings, search, exploration paths."""
+"""Discovery: content and units, embeddings, search, exploration paths and picks (one sub-package each)."""

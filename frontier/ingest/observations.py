@@ -19,8 +19,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from frontier.cache.notify import announce
+from frontier.catalog.repository import resolve_names
 from frontier.trends.models import Observation
-from frontier.trends.repository import resolve_names
 
 log = logging.getLogger(__name__)
 

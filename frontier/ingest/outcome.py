@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from frontier.clock import Clock
 from frontier.db.session import Database
-from frontier.discovery.content import ImportReport, import_feed_entries
+from frontier.discovery.content.service import ImportReport, import_feed_entries
 from frontier.errors import NotFound
 from frontier.ingest.connectors import FeedEntry, FetchResult, SyncSettings, TechnologyKeys
 from frontier.ingest.models import DataSyncJob, DataSyncRun, ExternalDataSource

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from frontier.catalog.models import Technology
 from frontier.clock import Clock, SystemClock
 from frontier.config import get_settings
 from frontier.db.session import Database
@@ -40,7 +41,6 @@ from frontier.ingest.outcome import Fetched, RunPlan, RunReport, fail, finish
 from frontier.ingest.redaction import Redactor
 from frontier.ingest.runs import Worker, claim, interrupted
 from frontier.security.secrets import SecretBox, box_from_settings
-from frontier.trends.models import Technology
 
 log = logging.getLogger(__name__)
 

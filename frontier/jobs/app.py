@@ -20,7 +20,7 @@ from procrastinate.testing import InMemoryConnector
 
 from frontier.accounts import tasks as accounts_tasks
 from frontier.db.session import Database, libpq_url
-from frontier.discovery import tasks as discovery_tasks
+from frontier.discovery.embeddings import tasks as discovery_tasks
 from frontier.ingest import tasks as ingest_tasks
 from frontier.jobs import runtime, tasks
 from frontier.trends import tasks as trends_tasks

@@ -1,1 +1,1 @@
-"""Trends: technology catalogue, observations, scores, forecasts, alerts."""
+"""Trends: observations, scores and statuses, forecasts, alerts and follows."""

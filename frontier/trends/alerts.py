@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from frontier.api.auth import UserScope
+from frontier.catalog.models import Technology
 from frontier.errors import NotFound
-from frontier.trends.models import Technology, TechnologyFollow, TrendNotification
-from frontier.trends.trend_schemas import FollowOut, NotificationOut, NotificationUpdate
+from frontier.trends.models import TechnologyFollow, TrendNotification
+from frontier.trends.schemas import FollowOut, NotificationOut, NotificationUpdate
 
 
 def _technology_id(scope: UserScope, slug: str) -> uuid.UUID:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from frontier.trends.models import Technology
-from frontier.trends.trend_schemas import ScoreBasis
+from frontier.catalog.models import Technology
+from frontier.trends.schemas import ScoreBasis
 
 
 def _listing(names: Sequence[str], limit: int = 3) -> str:

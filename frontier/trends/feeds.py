@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from frontier.api.auth import feed_owner
 from frontier.api.deps import SessionDep
+from frontier.catalog.models import Technology
 from frontier.trends.alerts import alert_sentence
-from frontier.trends.models import Technology, TrendNotification
+from frontier.trends.models import TrendNotification
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 FEED_SIZE = 100

@@ -1,4 +1,4 @@
-"""Trends tables: technology catalogue, observations, current scores and their history, forecasts, alerts."""
+"""Trends tables: observations, current scores and their history, forecasts, alerts, follows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -44,55 +43,6 @@ from frontier.db.base import (
 )
 
 OBSERVATION_GRANULARITIES = ("day", "month")
-
-
-class Technology(Base):
-    """The one identity of a technology: slug, display name, ecosystem and its keys in each source."""
-
-    __tablename__ = "technologies"
-    __table_args__ = (
-        CheckConstraint(r"slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
-        # Targets of the composite foreign keys that keep the seed's denormalised name columns in step.
-        UniqueConstraint("id", "slug", name="uq_technologies_id_slug"),
-        UniqueConstraint("id", "name", "ecosystem", name="uq_technologies_id_name_ecosystem"),
-        Index(
-            "ix_technologies_name_trgm",
-            "name",
-            postgresql_using="gin",
-            postgresql_ops={"name": "gin_trgm_ops"},
-        ),
-    )
-
-    id: Mapped[uuid.UUID] = uuid_pk()
-    slug: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    ecosystem: Mapped[TechEcosystem] = mapped_column(TECH_ECOSYSTEM, nullable=False)
-    description: Mapped[str | None] = mapped_column(Text)
-    github_language: Mapped[str | None] = mapped_column(String(100))
-    github_topics: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
-    github_repositories: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
-    stackoverflow_tag: Mapped[str | None] = mapped_column(String(100))
-    pypi_packages: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
-    npm_packages: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
-    search_terms: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
-    created_at: Mapped[datetime] = created_at()
-    updated_at: Mapped[datetime] = updated_at()
-
-
-class TechnologyAlias(Base):
-    """A spelling a source uses for a technology (``CPP``, ``C++``, ``cpp``), lower-cased and unique."""
-
-    __tablename__ = "technology_aliases"
-    __table_args__ = (
-        CheckConstraint("alias = lower(btrim(alias)) AND alias <> ''", name="alias_normalised"),
-        Index("ix_technology_aliases_technology_id", "technology_id"),
-    )
-
-    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
-    technology_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("technologies.id", ondelete="CASCADE"), nullable=False
-    )
-    source: Mapped[str | None] = mapped_column(String(32))
 
 
 class TechnologyTrend(Base):
@@ -251,6 +201,8 @@ NOTIFICATION_KINDS = (
     "cfp_deadline",
     "model_drift",
 )
+
+
 SUBJECT_TYPES = ("technology", "opportunity", "event", "model")
 
 

@@ -18,6 +18,7 @@ from frontier.accounts import credentials, service, tokens
 from frontier.accounts.schemas import ExpertiseIn, SignUp, TokenIn
 from frontier.api.app import create_app
 from frontier.api.auth import UserScope
+from frontier.catalog.models import Technology
 from frontier.clock import SystemClock
 from frontier.db.base import ExplorationDepth, UserRole
 from frontier.db.session import Database
@@ -27,7 +28,7 @@ from frontier.models import service as models
 from frontier.models.schemas import ModelIn
 from frontier.security.ratelimit import Decision, Limit
 from frontier.security.secrets import box_from_settings
-from frontier.trends.models import Technology, TechnologyFollow, TechnologyTrend, TrendNotification
+from frontier.trends.models import TechnologyFollow, TechnologyTrend, TrendNotification
 
 PASSWORD = "correct horse battery staple"
 PROBLEM_JSON = "application/problem+json"

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from frontier.api.app import create_app
+from frontier.catalog.models import Technology
 from frontier.db.session import Database
-from frontier.trends.models import Technology, TechnologyTrend
+from frontier.trends.models import TechnologyTrend
 
 TRENDS = "/api/v1/trends"
 

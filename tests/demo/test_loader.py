@@ -8,10 +8,11 @@ from collections import Counter
 
 from sqlalchemy import func, select, text
 
+from frontier.catalog.models import Technology, TechnologyAlias
+from frontier.catalog.repository import resolve_names
 from frontier.db.session import Database
 from frontier.demo.loader import DATA, load_demo, read_catalogue
-from frontier.trends.models import Observation, Technology, TechnologyAlias
-from frontier.trends.repository import resolve_names
+from frontier.trends.models import Observation
 
 
 def _counts(db: Database) -> tuple[int, int, int, float]:

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from frontier.catalog.models import Technology
 from frontier.db.base import ExplorationDepth, LearningMode, TechEcosystem
 from frontier.db.session import Database
-from frontier.discovery.content import (
+from frontier.discovery.content.models import ExplorationContent, ExplorationUnit
+from frontier.discovery.content.service import (
     content_format,
     demo_item_count,
     depth_of,
@@ -21,9 +23,7 @@ from frontier.discovery.content import (
     section_path,
     split_units,
 )
-from frontier.discovery.models import ExplorationContent, ExplorationUnit
 from frontier.ingest.connectors.base import FeedEntry
-from frontier.trends.models import Technology
 
 DEMO_ROWS = 4331
 NOT_CONTENT = 2  # the lists' links to their sibling files

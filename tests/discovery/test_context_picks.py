@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from frontier.db.session import Database
-from frontier.discovery.paths import contextual_picks
-from frontier.discovery.schemas import ContextIn, ContextPick
+from frontier.discovery.paths.schemas import ContextIn, ContextPick
+from frontier.discovery.paths.service import contextual_picks
 from tests.discovery.test_paths import make_user
 
 TEXT = {"html", "markdown", "pdf", "epub", "text"}

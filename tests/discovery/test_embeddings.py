@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from frontier.db.session import Database
-from frontier.discovery import tasks
-from frontier.discovery.content import import_demo_content, import_feed_entries
+from frontier.discovery.content.models import ExplorationContent
+from frontier.discovery.content.service import import_demo_content, import_feed_entries
 from frontier.discovery.embeddings import (
     EmbeddingModelError,
     MiniLMBackend,
@@ -32,11 +32,12 @@ from frontier.discovery.embeddings import (
     normalise,
     register_backend,
     section_centroids,
+    tasks,
     unregister_backend,
 )
 from frontier.discovery.embeddings.minilm import packaged_model_path, packaged_tokenizer_path
-from frontier.discovery.models import ContentEmbedding, ExplorationContent, ExplorationEmbeddingModel
-from frontier.discovery.tasks import refresh_embeddings
+from frontier.discovery.embeddings.models import ContentEmbedding, ExplorationEmbeddingModel
+from frontier.discovery.embeddings.tasks import refresh_embeddings
 from frontier.ingest.connectors.base import FeedEntry
 from frontier.jobs.app import task_app
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from frontier.api.auth import UserScope
 from frontier.db.session import Database
-from frontier.discovery import paths_sql as sql
-from frontier.discovery.content import import_demo_content, import_feed_entries
+from frontier.discovery.content.service import import_demo_content, import_feed_entries
 from frontier.discovery.embeddings import active_model
-from frontier.discovery.paths import OPTIONS, plan_exploration
-from frontier.discovery.progress import record_progress
-from frontier.discovery.schemas import ProgressIn
+from frontier.discovery.paths import repository as sql
+from frontier.discovery.paths.progress import record_progress
+from frontier.discovery.paths.schemas import ProgressIn
+from frontier.discovery.paths.service import OPTIONS, plan_exploration
 from frontier.ingest.connectors.base import FeedEntry
 from tests.discovery.test_paths import make_user
 

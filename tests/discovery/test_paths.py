@@ -14,9 +14,9 @@ from frontier.api.app import create_app
 from frontier.api.auth import UserScope
 from frontier.clock import FixedClock
 from frontier.db.session import Database
-from frontier.discovery.paths import contextual_picks, plan_exploration
-from frontier.discovery.progress import record_progress
-from frontier.discovery.schemas import ContextIn, ProgressIn
+from frontier.discovery.paths.progress import record_progress
+from frontier.discovery.paths.schemas import ContextIn, ProgressIn
+from frontier.discovery.paths.service import contextual_picks, plan_exploration
 from frontier.security.ratelimit import Decision, Limit
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontier.discovery.planner import (
+from frontier.discovery.paths.planner import (
     Candidate,
     Plan,
     PlanOptions,

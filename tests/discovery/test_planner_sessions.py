@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontier.discovery.planner_sessions import (
+from frontier.discovery.paths.sessions import (
     CONTINUE_BONUS,
     SessionItem,
     plan_session,

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 from frontier.api.auth import UserScope
 from frontier.cli import explore as explore_cli
 from frontier.db.session import Database
-from frontier.discovery.paths import plan_exploration
-from frontier.discovery.planner_sessions import technologies_allowed
-from frontier.discovery.progress import record_progress
-from frontier.discovery.schemas import PathOut, ProgressIn
+from frontier.discovery.paths.progress import record_progress
+from frontier.discovery.paths.schemas import PathOut, ProgressIn
+from frontier.discovery.paths.service import plan_exploration
+from frontier.discovery.paths.sessions import technologies_allowed
 from tests.conftest import use_test_database
 from tests.discovery.test_paths import NOW, make_user
 

@@ -35,8 +35,8 @@ from frontier.cache import CacheClass
 from frontier.cli import search as search_cli
 from frontier.db.base import ExplorationDepth, TechEcosystem
 from frontier.db.session import Database
-from frontier.discovery import search_endpoints
-from frontier.discovery.search import (
+from frontier.discovery.search import endpoints as search_endpoints
+from frontier.discovery.search.service import (
     DEFAULT_RANKING,
     MAX_LIMIT,
     Ranking,
@@ -45,7 +45,7 @@ from frontier.discovery.search import (
     run_search,
     search,
 )
-from frontier.discovery.search_terms import MAX_QUERY_CHARS, read_query
+from frontier.discovery.search.terms import MAX_QUERY_CHARS, read_query
 from frontier.errors import InvalidInput
 from tests.api.conftest import AllowAll
 from tests.conftest import use_test_database

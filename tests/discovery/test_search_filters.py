@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from frontier.db import migrate
 from frontier.db.base import TechEcosystem
 from frontier.db.session import Database
-from frontier.discovery.models import hnsw_index_name
-from frontier.discovery.search import DEFAULT_RANKING, Ranking, search, serving_model
-from frontier.discovery.search_sql import ContentFilters, StatementShape, search_statement
+from frontier.discovery.embeddings.models import hnsw_index_name
+from frontier.discovery.search.repository import ContentFilters, StatementShape, search_statement
+from frontier.discovery.search.service import DEFAULT_RANKING, Ranking, search, serving_model
 
 LABELLED = json.loads((Path(__file__).parent / "queries.json").read_text(encoding="utf-8"))["queries"]
 OUT_OF_SYNC = """

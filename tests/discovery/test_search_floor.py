@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from frontier.api.app import create_app
 from frontier.cli import search as search_cli
 from frontier.db.session import Database
-from frontier.discovery.search import DEFAULT_RANKING, NOTHING_MATCHED, Ranking, run_search
+from frontier.discovery.search.service import DEFAULT_RANKING, NOTHING_MATCHED, Ranking, run_search
 from tests.api.conftest import AllowAll
 from tests.conftest import use_test_database
 from tests.discovery.test_search import LABELLED, quality

@@ -18,8 +18,8 @@ from frontier.cache.backends import MemoryBackend
 from frontier.cache.notify import InvalidationListener, announce
 from frontier.cache.service import Cache
 from frontier.db.session import Database
-from frontier.discovery.search import serving_model
-from frontier.discovery.search_terms import (
+from frontier.discovery.search.service import serving_model
+from frontier.discovery.search.terms import (
     ACCEPT_RATIO,
     MIN_CORRECTED_LENGTH,
     SHORTLIST_SIMILARITY,

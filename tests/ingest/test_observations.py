@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from frontier.catalog.models import Technology
 from frontier.db.session import Database
 from frontier.ingest.observations import ObservationRecord, match_records, upsert_observations
-from frontier.trends.models import Observation, Technology
+from frontier.trends.models import Observation
 from tests.ingest.conftest import observation_count
 
 

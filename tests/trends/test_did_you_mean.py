@@ -9,10 +9,10 @@ from click.testing import Result
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from frontier.catalog.repository import similar_slugs
 from frontier.cli import ingest, trends
 from frontier.cli.common import either
 from frontier.db.session import Database
-from frontier.trends.repository import similar_slugs
 from tests.conftest import use_test_database
 from tests.ingest.conftest import add_source
 

@@ -1,8 +1,8 @@
 """Text embeddings for discovery: backends (all-MiniLM-L6-v2 by default) and the stored content vectors.
 
 Use ``get_backend()`` for the process's default backend (loaded once, on first use), ``build_embeddings`` to
-bring the stored vectors up to date in a transaction, and the ``reembed`` job (frontier.discovery.tasks) to
-do it in the background.
+bring the stored vectors up to date in a transaction, and the ``reembed`` job
+(frontier.discovery.embeddings.tasks) to do it in the background.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.orm import Session
 
 from frontier.db.base import TechEcosystem
+from frontier.discovery.content.models import ExplorationContent
 from frontier.discovery.embeddings.backend import (
     DEFAULT_BACKEND,
     EmbeddingBackend,
@@ -30,9 +31,8 @@ from frontier.discovery.embeddings.backend import (
     get_backend,
     normalise,
 )
-from frontier.discovery.models import (
+from frontier.discovery.embeddings.models import (
     ContentEmbedding,
-    ExplorationContent,
     ExplorationEmbeddingModel,
     hnsw_index_ddls,
     hnsw_index_name,

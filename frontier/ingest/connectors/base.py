@@ -12,10 +12,10 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from frontier.catalog.models import Technology
 from frontier.errors import validation_problem
 from frontier.ingest.http import FetchError, MalformedResponse, SourceClient
 from frontier.ingest.observations import Granularity, ObservationRecord
-from frontier.trends.models import Technology
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

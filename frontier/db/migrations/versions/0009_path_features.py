@@ -3,7 +3,7 @@
 An item's path score depends on the person only through its class: its main technology (whose momentum is
 the same for everyone), the length of its first unit, its learning mode, its depth and its ecosystems. So a
 path request ranks the few hundred classes (``path_classes``) instead of every item, and reads the items of
-the classes it needs through ``ix_path_item_classes_class`` (``frontier.discovery.paths_sql``).
+the classes it needs through ``ix_path_item_classes_class`` (``frontier.discovery.paths.repository``).
 
 ``path_item_classes`` (one row per item that has a first unit) is derived, never written by the application:
 statement-level triggers on ``exploration_content`` (insert, update) and ``exploration_units`` (insert,

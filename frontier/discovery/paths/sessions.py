@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from frontier.discovery.planner_knapsack import TIE_TOLERANCE
+from frontier.discovery.paths.knapsack import TIE_TOLERANCE
 
 # Larger than any plan's own value: 480 minutes hold at most 96 units of 5 minutes, each worth at most 2 x 10.
 CONTINUE_BONUS = 1e4

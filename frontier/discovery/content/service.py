@@ -61,11 +61,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from frontier.cache.notify import announce
+from frontier.catalog.models import Technology
+from frontier.catalog.repository import resolve_names
 from frontier.db.base import ExplorationDepth, LearningMode, TechEcosystem
-from frontier.discovery.models import ExplorationContent
+from frontier.discovery.content.models import ExplorationContent
 from frontier.ingest.connectors.base import FeedEntry
-from frontier.trends.models import Technology
-from frontier.trends.repository import resolve_names
 
 DEMO_DATA = resources.files("frontier.discovery") / "data" / "free-programming-books.jsonl.gz"
 DEMO_SOURCE = "free-programming-books"

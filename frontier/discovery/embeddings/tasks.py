@@ -28,7 +28,7 @@ from frontier.discovery.embeddings import (
     pending_items,
     refresh_section_centroids,
 )
-from frontier.discovery.models import ExplorationEmbeddingModel
+from frontier.discovery.embeddings.models import ExplorationEmbeddingModel
 from frontier.jobs import runtime
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,9 @@ from sqlalchemy import Row, exists, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
+from frontier.catalog.models import Technology, TechnologyAlias
 from frontier.db.base import TechEcosystem
-from frontier.trends.models import Observation, Technology, TechnologyAlias, TechnologyTrend
+from frontier.trends.models import Observation, TechnologyTrend
 
 
 def _escape_like(text: str) -> str:

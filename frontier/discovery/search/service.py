@@ -63,11 +63,11 @@ from sqlalchemy import Row, exists, select
 from sqlalchemy.orm import Session
 
 from frontier.db.base import ExplorationDepth, TechEcosystem
-from frontier.discovery.content import DEFAULT_FORMAT, TEXT_FORMATS
+from frontier.discovery.content.models import ExplorationContent
+from frontier.discovery.content.service import DEFAULT_FORMAT, TEXT_FORMATS
 from frontier.discovery.embeddings import EmbeddingBackend, Vectors, active_model, backend_for
-from frontier.discovery.models import ExplorationContent
-from frontier.discovery.search_sql import ContentFilters, QueryVector, StatementShape, search_statement
-from frontier.discovery.search_terms import QueryTerms, clean_query, read_query
+from frontier.discovery.search.repository import ContentFilters, QueryVector, StatementShape, search_statement
+from frontier.discovery.search.terms import QueryTerms, clean_query, read_query
 from frontier.errors import FieldProblem, FrontierError, InvalidInput
 
 DEFAULT_LIMIT = 10

@@ -55,7 +55,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from frontier.discovery.planner_knapsack import KnapsackItem, best_selection
+from frontier.discovery.paths.knapsack import KnapsackItem, best_selection
 from frontier.errors import FieldProblem, InvalidInput
 
 MAX_BUDGET_MINUTES = 480

@@ -20,7 +20,7 @@ from frontier.api.auth import rate_limit
 from frontier.api.deps import SessionDep
 from frontier.cache import CacheClass
 from frontier.db.base import ExplorationDepth, TechEcosystem
-from frontier.discovery.search import (
+from frontier.discovery.search.service import (
     DEFAULT_LIMIT,
     FORMATS,
     MAX_LIMIT,
@@ -32,7 +32,7 @@ from frontier.discovery.search import (
     content_filters,
     run_search,
 )
-from frontier.discovery.search_terms import MAX_QUERY_CHARS, clean_query
+from frontier.discovery.search.terms import MAX_QUERY_CHARS, clean_query
 
 router = APIRouter(prefix="/api/v1", tags=["search"], dependencies=[Depends(rate_limit)])
 CACHE_TAGS = ("content",)

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy.dialects.postgresql import insert
 
 from frontier.api.auth import UserScope
-from frontier.discovery.models import ExplorationProgress, ExplorationUnit
-from frontier.discovery.schemas import ProgressIn, ProgressOut
+from frontier.discovery.content.models import ExplorationUnit
+from frontier.discovery.paths.models import ExplorationProgress
+from frontier.discovery.paths.schemas import ProgressIn, ProgressOut
 from frontier.errors import FieldProblem, InvalidInput
 
 

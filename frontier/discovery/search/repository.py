@@ -1,4 +1,4 @@
-"""The SQL of content search: one statement, one round trip (the steps are in ``frontier.discovery.search``).
+"""The SQL of content search: one statement, one round trip (the steps are in ``frontier.discovery.search.service``).
 
 Only the query's vector, its technology phrases and its full-text words are bound; every other value is
 written into the SQL text as a constant, from validated types (UUID, int, float, enum members, formats from a
@@ -33,7 +33,7 @@ from psycopg.pq import Format
 from sqlalchemy import TextClause, text
 
 from frontier.db.base import ExplorationDepth, TechEcosystem
-from frontier.discovery.models import ecosystem_condition
+from frontier.discovery.embeddings.models import ecosystem_condition
 
 SEARCH = """
 WITH asked AS MATERIALIZED (

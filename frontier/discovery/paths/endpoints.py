@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from frontier.api.auth import Scope, clock, rate_limit
 from frontier.cache import CacheClass
 from frontier.clock import Clock
-from frontier.discovery import paths, progress
-from frontier.discovery.schemas import ContextIn, ContextPick, PathOut, ProgressIn, ProgressOut
+from frontier.discovery.paths import progress
+from frontier.discovery.paths import service as paths
+from frontier.discovery.paths.schemas import ContextIn, ContextPick, PathOut, ProgressIn, ProgressOut
 
 router = APIRouter(prefix="/api/v1/me", tags=["exploration"], dependencies=[Depends(rate_limit)])
 

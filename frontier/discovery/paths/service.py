@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
 
-from frontier.discovery import paths_sql as sql
-from frontier.discovery.context_fit import context_scores, context_sql
 from frontier.discovery.embeddings import active_model
-from frontier.discovery.planner import MAX_BUDGET_MINUTES, Candidate, PlanOptions
-from frontier.discovery.planner_sessions import SessionItem, SessionPlan, counted_values, plan_session
-from frontier.discovery.schemas import ContextIn, ContextPick, PathItem, PathOut
+from frontier.discovery.paths import repository as sql
+from frontier.discovery.paths.picks import context_scores, context_sql
+from frontier.discovery.paths.planner import MAX_BUDGET_MINUTES, Candidate, PlanOptions
+from frontier.discovery.paths.schemas import ContextIn, ContextPick, PathItem, PathOut
+from frontier.discovery.paths.sessions import SessionItem, SessionPlan, counted_values, plan_session
 from frontier.errors import FieldProblem, InvalidInput
 
 OPTIONS = PlanOptions(max_per_technology=2, min_minutes=5, decay=0.6)

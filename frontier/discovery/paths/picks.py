@@ -15,8 +15,8 @@ import math
 
 from sqlalchemy import RowMapping
 
-from frontier.discovery import paths_sql as sql
-from frontier.discovery.schemas import ContextIn
+from frontier.discovery.paths import repository as sql
+from frontier.discovery.paths.schemas import ContextIn
 
 # How well a format reads on each device, 0-10: a phone shows pages, video and audio well, a PDF or an
 # e-book's fixed pages poorly, and interactive exercises want a keyboard; a tablet handles all but exercises.

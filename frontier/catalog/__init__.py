@@ -1,0 +1,1 @@
+"""The technology catalogue: technologies, their aliases and keys in each source."""

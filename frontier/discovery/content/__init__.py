@@ -1,0 +1,1 @@
+"""Content and units: learning material imported and split into session-sized units."""

@@ -1,0 +1,1 @@
+"""Paths and picks: exploration plans within a time budget, progress, and context-aware picks."""
