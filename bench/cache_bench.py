@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from bench.common import bench_database, percentile
 from bench.path_bench import add_users, add_vectors, load_demo_and_scores, replicate_items
-from frontier.api.pagination import Page, PageParams
 from frontier.cache import Cache, CacheClass, KeyPart, MemoryBackend, RedisBackend, redis_client
+from frontier.db.pagination import Page, PageParams
 from frontier.discovery.embeddings import active_model, ensure_index
 from frontier.discovery.paths.schemas import PathOut
 from frontier.discovery.paths.service import plan_exploration

@@ -43,7 +43,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from bench.common import bench_database, percentile, report
-from frontier.db import registry
+from frontier import app as registry
 from frontier.demo.loader import load_demo
 from frontier.discovery.content.service import UNIT_MINUTES
 from frontier.discovery.embeddings import active_model, drop_indexes, embedding_text, text_sha256

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import sessionmaker
 
+import frontier.app  # noqa: F401  every table mapped and every task registered, as the entry points do
 from frontier.config import get_settings
 from frontier.db import migrate
 from frontier.db.embedded import EmbeddedPostgres

@@ -9,6 +9,15 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from frontier.accounts import privacy, service, tokens
+from frontier.accounts.auth import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Admin,
+    CallerDep,
+    CurrentUser,
+    Scope,
+    rate_limit,
+)
 from frontier.accounts.schemas import (
     ExpertiseIn,
     ExpertiseOut,
@@ -16,6 +25,7 @@ from frontier.accounts.schemas import (
     PasswordChange,
     PasswordChanged,
     Profile,
+    RoleChange,
     SignedIn,
     SignIn,
     SignUp,
@@ -25,19 +35,11 @@ from frontier.accounts.schemas import (
     UserOut,
     UserUpdate,
 )
-from frontier.api.auth import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
-    CallerDep,
-    CurrentUser,
-    Scope,
-    client_address,
-    clock,
-    rate_limit,
-)
-from frontier.api.deps import SessionDep
+from frontier.api.deps import SessionDep, client_address, clock
+from frontier.api.pagination import page_params
 from frontier.api.problems import problem
 from frontier.clock import Clock
+from frontier.db.pagination import Page, PageParams
 from frontier.errors import FieldProblem, InvalidInput
 from frontier.security.ratelimit import (
     SIGN_IN_PER_ACCOUNT,
@@ -49,8 +51,8 @@ from frontier.security.ratelimit import (
     ip_key,
 )
 
-auth_router = APIRouter(prefix="/api/v1/auth", tags=["authentication"])
-me_router = APIRouter(prefix="/api/v1/me", tags=["my account"], dependencies=[Depends(rate_limit)])
+auth_router: APIRouter = APIRouter(prefix="/api/v1/auth", tags=["authentication"])
+me_router: APIRouter = APIRouter(prefix="/api/v1/me", tags=["my account"], dependencies=[Depends(rate_limit)])
 
 ClockDep = Annotated[Clock, Depends(clock)]
 
@@ -246,3 +248,25 @@ def revoke_token(scope: Scope, token_id: uuid.UUID, now: ClockDep) -> Response:
     """Revoke a token; requests with it fail from now on."""
     tokens.revoke_token(scope, token_id, now.now())
     return Response(status_code=204)
+
+
+admin_router: APIRouter = APIRouter(
+    prefix="/api/v1/admin/users", tags=["admin"], dependencies=[Depends(rate_limit)]
+)
+
+
+@admin_router.get("", response_model=Page[UserOut], summary="List users (admin)")
+def list_users(
+    admin: Admin,
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+) -> Page[UserOut]:
+    """Accounts in creation order."""
+    return service.list_users(session, page)
+
+
+@admin_router.patch("/{user_id}", response_model=UserOut, summary="Change a user's role (admin)")
+def change_role(admin: Admin, user_id: uuid.UUID, data: RoleChange, session: SessionDep) -> UserOut:
+    """Make a member an admin or back."""
+    assert admin.user_id is not None
+    return UserOut.model_validate(service.set_role(session, admin.user_id, user_id, data.role))

@@ -171,15 +171,3 @@ class AccessToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class RateLimitCounter(Base):
-    """Requests counted per key and fixed window, when no Redis is configured (UNLOGGED: counts may be lost
-    in a crash, which only resets limits)."""
-
-    __tablename__ = "rate_limit_counters"
-    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -18,8 +18,7 @@ from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from frontier.accounts.models import User
-from frontier.db.base import UserRole
-from frontier.db.registry import metadata
+from frontier.db.base import Base, UserRole
 from frontier.db.system_logs import SystemLog, record
 from frontier.errors import Conflict, NotFound
 
@@ -32,10 +31,10 @@ PERSONAL_AUDIT_KEYS = ("address", "name", "email", "user_agent", "token_id")
 
 
 def _owned_tables() -> list[Table]:
-    # Dependents before the tables they refer to, so deletes never trip a foreign key.
-    return [
-        t for t in reversed(metadata().sorted_tables) if "user_id" in t.c and t.name not in ANONYMISED_TABLES
-    ]
+    # Dependents before the tables they refer to, so deletes never trip a foreign key. Every domain's tables
+    # are in the metadata once frontier.app is imported, which every entry point does (API, CLI, worker).
+    tables = reversed(Base.metadata.sorted_tables)
+    return [t for t in tables if "user_id" in t.c and t.name not in ANONYMISED_TABLES]
 
 
 def _plain(value: Any) -> Any:

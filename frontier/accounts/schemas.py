@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictInt, StringConstraints
 
-from frontier.api.inputs import Input
 from frontier.db.base import ExplorationDepth, LearningMode, TechEcosystem, UserRole
+from frontier.inputs import Input
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from frontier.accounts import credentials
@@ -20,11 +20,13 @@ from frontier.accounts.schemas import (
     PasswordChanged,
     Profile,
     SignUp,
+    UserOut,
     UserUpdate,
 )
-from frontier.api.auth import UserScope
 from frontier.catalog.models import Technology
 from frontier.db.base import UserRole
+from frontier.db.pagination import Page, PageParams, encode_cursor
+from frontier.db.scope import UserScope
 from frontier.db.system_logs import SystemLog, record
 from frontier.errors import Conflict, FieldProblem, InvalidInput, NotFound
 
@@ -278,3 +280,25 @@ def set_role(session: Session, admin_id: uuid.UUID, user_id: uuid.UUID, role: Us
     )
     session.flush()
     return user
+
+
+def list_users(session: Session, page: PageParams) -> Page[UserOut]:
+    """Accounts in creation order, a page at a time (admin)."""
+    query = select(User).order_by(User.created_at, User.id).limit(page.limit + 1)
+    if page.after is not None:
+        if len(page.after) != 2 or not all(isinstance(k, str) for k in page.after):
+            raise InvalidInput([FieldProblem("cursor", "is not a cursor of this list")])
+        try:
+            after_created, after_id = datetime.fromisoformat(page.after[0]), uuid.UUID(page.after[1])
+        except ValueError as error:
+            raise InvalidInput([FieldProblem("cursor", "is not a cursor of this list")]) from error
+        query = query.where(
+            tuple_(User.created_at, User.id) > tuple_(literal(after_created), literal(after_id))
+        )
+    rows = session.scalars(query).all()
+    items = [UserOut.model_validate(u) for u in rows[: page.limit]]
+    more = len(rows) > page.limit
+    return Page[UserOut](
+        items=items,
+        next_cursor=encode_cursor([items[-1].created_at.isoformat(), str(items[-1].id)]) if more else None,
+    )

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import procrastinate
 from sqlalchemy import delete
 
-from frontier.accounts.models import RateLimitCounter, UserSession
+from frontier.accounts.models import UserSession
 from frontier.jobs import runtime
+from frontier.security.ratelimit import RateLimitCounter
 
 blueprint = procrastinate.Blueprint()
 

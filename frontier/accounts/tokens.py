@@ -10,7 +10,7 @@ from sqlalchemy import or_
 from frontier.accounts import credentials
 from frontier.accounts.models import AccessToken
 from frontier.accounts.schemas import TokenCreated, TokenIn, TokenOut
-from frontier.api.auth import UserScope
+from frontier.db.scope import UserScope
 from frontier.db.system_logs import record
 from frontier.errors import Conflict
 

@@ -1,4 +1,4 @@
-"""Shared FastAPI dependencies."""
+"""Shared FastAPI dependencies: the request's database session, the app's clock, the caller's address."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from frontier.clock import Clock
 from frontier.db.session import Database
 
 
@@ -27,3 +28,14 @@ def db_session(request: Request) -> Iterator[Session]:
 # are done, before the answer leaves. The default request scope would commit after the client already has a
 # success answer: the next request could miss the write, and a failed commit would follow a 2xx.
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
+
+
+def clock(request: Request) -> Clock:
+    """The app's clock."""
+    app_clock: Clock = request.app.state.clock
+    return app_clock
+
+
+def client_address(request: Request) -> str:
+    """The caller's address (forwarding headers believed only from trusted proxies)."""
+    return str(getattr(request.state, "client_address", None) or "unknown")

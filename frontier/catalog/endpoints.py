@@ -11,14 +11,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import AfterValidator, TypeAdapter
 
-from frontier.api.auth import rate_limit
+from frontier.accounts.auth import rate_limit
 from frontier.api.deps import SessionDep
-from frontier.api.inputs import reject_nul
-from frontier.api.pagination import Page, PageParams, page_params
+from frontier.api.pagination import page_params
 from frontier.cache import CacheClass
 from frontier.catalog import service
 from frontier.catalog.schemas import TechnologyDetail, TechnologySummary
 from frontier.db.base import TechEcosystem
+from frontier.db.pagination import Page, PageParams
+from frontier.inputs import reject_nul
 
 router = APIRouter(prefix="/api/v1/technologies", tags=["technologies"], dependencies=[Depends(rate_limit)])
 LIST_TAGS = ("catalogue", "trends")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from frontier.api.pagination import Page, PageParams, encode_cursor
 from frontier.catalog import repository
 from frontier.catalog.models import Technology
 from frontier.catalog.schemas import (
@@ -15,6 +14,7 @@ from frontier.catalog.schemas import (
     TrendScores,
 )
 from frontier.db.base import TechEcosystem
+from frontier.db.pagination import Page, PageParams, encode_cursor
 from frontier.errors import FieldProblem, InvalidInput, NotFound
 from frontier.trends.models import TechnologyTrend
 

@@ -133,6 +133,7 @@ def unknown_technology(session: Session, name: str, given_as: str = "") -> typer
 @contextmanager
 def database(*, check: bool = True) -> Iterator[Database]:
     """The configured database for the duration of a command (the embedded server is released after)."""
+    import frontier.app  # noqa: F401  every domain's tables mapped and tasks registered
     from frontier.db.session import open_database
 
     db = open_database(settings(), check=check)

@@ -32,7 +32,7 @@ def run_server(host: str, port: int, *, with_worker: bool | None = None) -> None
     """Serve the API until SIGINT/SIGTERM; then stop the worker and release the embedded server."""
     import uvicorn
 
-    from frontier.api.app import create_app
+    from frontier.app import create_app
     from frontier.config import resolve_secret_key
     from frontier.db import migrate
     from frontier.logs import configure_logging

@@ -114,8 +114,8 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only")] = False,
 ) -> None:
     """Scored technologies, best first: status, momentum, priority, growth and what each rests on."""
-    from frontier.api.pagination import PageParams
     from frontier.db.base import TechEcosystem, TrendStatus
+    from frontier.db.pagination import PageParams
     from frontier.trends import service as insights
 
     statuses = [s.value for s in TrendStatus]

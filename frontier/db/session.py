@@ -12,7 +12,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontier.config import Settings, masked_url
-from frontier.db import registry
 from frontier.db.embedded import EmbeddedPostgres
 from frontier.errors import ConfigurationError, DatabaseUnavailable
 
@@ -48,7 +47,7 @@ class Database:
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
-        registry.metadata()  # every domain's models are mapped before any session flushes
+        # every domain's models must be mapped before a session flushes: importing frontier.app does that
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from frontier.api.auth import Admin, rate_limit
+from frontier.accounts.auth import Admin, rate_limit
 from frontier.api.deps import SessionDep
 from frontier.ingest import schedules, service
 from frontier.ingest.schemas import RunOut, ScheduleIn, ScheduleOut, SourceIn, SourceOut, SourceUpdate

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import text
 
 from frontier.db.base import Base, created_at, non_negative, one_of, rating_1_5, uuid_pk
+from frontier.security.secrets import encrypted_column
 
 SOURCE_TYPES = ("github_api", "stackoverflow_api", "pypi_api", "npm_api", "job_board_api", "rss_feed")
 AUTHENTICATION_TYPES = ("none", "api_key", "oauth", "bearer_token")
@@ -63,6 +64,9 @@ class ExternalDataSource(Base):
     paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     is_active: Mapped[bool | None] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = created_at()
+
+
+encrypted_column(ExternalDataSource, ExternalDataSource.api_key_encrypted, ExternalDataSource.source_name)
 
 
 class DataSyncJob(Base):

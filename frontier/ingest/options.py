@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictInt, StringConstraints, ValidationError
 
-from frontier.api.inputs import Input
 from frontier.errors import FieldProblem, InvalidInput
+from frontier.inputs import Input
 
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2000)]
 

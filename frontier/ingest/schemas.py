@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictInt, StringConstraints
 
-from frontier.api.inputs import Input
+from frontier.inputs import Input
 
 SourceType = Literal["github_api", "stackoverflow_api", "pypi_api", "npm_api", "job_board_api", "rss_feed"]
 AuthType = Literal["none", "api_key", "oauth", "bearer_token"]

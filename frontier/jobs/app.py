@@ -1,8 +1,9 @@
 """The job queue (procrastinate on Frontier's own database): the app, its tasks and the worker runner.
 
-Each domain declares its tasks on a ``procrastinate.Blueprint`` in its own ``tasks.py``; they are gathered
-here. Tasks are plain synchronous functions: procrastinate runs them in threads, so CPU-bound work never
-blocks the worker's event loop (and never runs in the API process).
+Each domain declares its tasks on a ``procrastinate.Blueprint`` in its own ``tasks.py``; ``frontier.app``
+registers them here (``register_tasks``) before the first ``task_app()``. Tasks are plain synchronous
+functions: procrastinate runs them in threads, so CPU-bound work never blocks the worker's event loop (and
+never runs in the API process).
 """
 
 from __future__ import annotations
@@ -18,28 +19,25 @@ from functools import lru_cache
 import procrastinate
 from procrastinate.testing import InMemoryConnector
 
-from frontier.accounts import tasks as accounts_tasks
 from frontier.db.session import Database, libpq_url
-from frontier.discovery.embeddings import tasks as discovery_tasks
-from frontier.ingest import tasks as ingest_tasks
 from frontier.jobs import runtime, tasks
-from frontier.trends import tasks as trends_tasks
 
 log = logging.getLogger(__name__)
 
-BLUEPRINTS = {
-    "system": tasks.blueprint,
-    "accounts": accounts_tasks.blueprint,
-    "trends": trends_tasks.blueprint,
-    "ingest": ingest_tasks.blueprint,
-    "discovery": discovery_tasks.blueprint,
-}
+BLUEPRINTS: dict[str, procrastinate.Blueprint] = {"system": tasks.blueprint}
+
+
+def register_tasks(namespace: str, blueprint: procrastinate.Blueprint) -> None:
+    """Add a domain's tasks under ``namespace`` (before the first ``task_app()``; once per namespace)."""
+    if task_app.cache_info().currsize:
+        raise RuntimeError(f"tasks of '{namespace}' registered after the task app was built")
+    BLUEPRINTS.setdefault(namespace, blueprint)
 
 
 @lru_cache(maxsize=1)
 def task_app() -> procrastinate.App:
-    """The one procrastinate app holding every domain's tasks (registering a blueprint twice renames its
-    tasks, so this is built once per process); bind it to a database with ``bound_app``."""
+    """The one procrastinate app holding every registered domain's tasks (registering a blueprint twice
+    renames its tasks, so this is built once per process); bind it to a database with ``bound_app``."""
     app = procrastinate.App(connector=InMemoryConnector())
     for namespace, blueprint in BLUEPRINTS.items():
         app.add_tasks_from(blueprint, namespace=namespace)

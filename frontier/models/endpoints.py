@@ -11,7 +11,7 @@ import uuid
 from fastapi import APIRouter, Depends, Request
 from pydantic import TypeAdapter
 
-from frontier.api.auth import Admin, rate_limit
+from frontier.accounts.auth import Admin, rate_limit
 from frontier.api.deps import SessionDep
 from frontier.cache import CacheClass
 from frontier.models import service

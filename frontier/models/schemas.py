@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
-from frontier.api.inputs import Input
+from frontier.inputs import Input
 
 ModelType = Literal[
     "recommendation", "trend_analysis", "content_generation", "personalization", "embedding", "forecasting"

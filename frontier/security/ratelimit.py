@@ -19,18 +19,31 @@ from typing import Protocol
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from sqlalchemy import Engine, delete
+from sqlalchemy import DateTime, Engine, Integer, String, delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Mapped, mapped_column
 
-from frontier.accounts.models import RateLimitCounter
 from frontier.config import Settings
+from frontier.db.base import Base
 from frontier.outage import BackendOutage, first_line
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 _MAX_NAME_LENGTH = 100  # the PostgreSQL key is "<name>:<32 hex>" in a varchar(200)
+
+
+class RateLimitCounter(Base):
+    """Requests counted per key and fixed window, when no Redis is configured (UNLOGGED: counts may be lost
+    in a crash, which only resets limits)."""
+
+    __tablename__ = "rate_limit_counters"
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from frontier.config import Settings, resolve_secret_key
 from frontier.db.base import Base
 from frontier.errors import FrontierError
-from frontier.ingest.models import ExternalDataSource
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +124,18 @@ class EncryptedColumn:
     label: InstrumentedAttribute[str]
 
 
-# Every column encrypted with SecretBox; rotation re-encrypts them all. Add new secret columns here.
-ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
-    EncryptedColumn(ExternalDataSource, ExternalDataSource.api_key_encrypted, ExternalDataSource.source_name),
-)
+# Every column encrypted with SecretBox, registered by the domain that owns it (``encrypted_column`` beside
+# its model); rotation re-encrypts them all.
+ENCRYPTED_COLUMNS: list[EncryptedColumn] = []
+
+
+def encrypted_column(
+    model: type[Base], column: InstrumentedAttribute[str | None], label: InstrumentedAttribute[str]
+) -> None:
+    """Declare a column holding SecretBox ciphertext (and the column naming its row in messages)."""
+    entry = EncryptedColumn(model, column, label)
+    if entry not in ENCRYPTED_COLUMNS:
+        ENCRYPTED_COLUMNS.append(entry)
 
 
 def rotate_source_keys(session: Session, old: SecretBox, new: SecretBox) -> int:

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from frontier.api.auth import UserScope
 from frontier.catalog.models import Technology
+from frontier.db.scope import UserScope
 from frontier.errors import NotFound
 from frontier.trends.models import TechnologyFollow, TrendNotification
 from frontier.trends.schemas import FollowOut, NotificationOut, NotificationUpdate

@@ -17,11 +17,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import TypeAdapter
 
-from frontier.api.auth import CallerDep, Scope, rate_limit
+from frontier.accounts.auth import CallerDep, Scope, rate_limit
 from frontier.api.deps import SessionDep
-from frontier.api.pagination import Page, PageParams, page_params
+from frontier.api.pagination import page_params
 from frontier.cache import CacheClass
 from frontier.db.base import TechEcosystem, TrendStatus
+from frontier.db.pagination import Page, PageParams
 from frontier.trends import alerts, forecast_store
 from frontier.trends import service as insights
 from frontier.trends.schemas import (

@@ -10,7 +10,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontier.api.auth import feed_owner
+from frontier.accounts.auth import feed_owner
 from frontier.api.deps import SessionDep
 from frontier.catalog.models import Technology
 from frontier.trends.alerts import alert_sentence

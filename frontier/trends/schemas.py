@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
-from frontier.api.inputs import Input
 from frontier.db.base import TechEcosystem, TrendStatus
+from frontier.inputs import Input
 
 TrendSort = Literal["momentum", "priority", "name", "adoption"]
 ResponseKey = Annotated[str, StringConstraints(min_length=1, max_length=50)]

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from frontier.api.pagination import Page, PageParams, encode_cursor
 from frontier.catalog.models import Technology
 from frontier.db.base import TechEcosystem, TrendStatus
+from frontier.db.pagination import Page, PageParams, encode_cursor
 from frontier.errors import FieldProblem, InvalidInput, NotFound
 from frontier.trends import forecast_store
 from frontier.trends.basis import describe_basis

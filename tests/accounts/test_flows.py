@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from frontier.accounts.models import AccessToken, User
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.clock import FixedClock
 from frontier.db.session import Database
 from frontier.db.system_logs import SystemLog

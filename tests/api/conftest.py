@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 
 from frontier.accounts import credentials, service, tokens
 from frontier.accounts.schemas import ExpertiseIn, SignUp, TokenIn
-from frontier.api.app import create_app
-from frontier.api.auth import UserScope
+from frontier.app import create_app
 from frontier.catalog.models import Technology
 from frontier.clock import SystemClock
 from frontier.db.base import ExplorationDepth, UserRole
+from frontier.db.scope import UserScope
 from frontier.db.session import Database
 from frontier.ingest import service as sources
 from frontier.ingest.schemas import SourceIn

@@ -21,9 +21,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
+from frontier.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
 from frontier.accounts.models import AccessToken, TechnologyExpertise, User
-from frontier.api.app import ROUTERS, create_app
-from frontier.api.auth import CSRF_COOKIE, SESSION_COOKIE
+from frontier.app import ROUTERS, create_app
 from frontier.clock import FixedClock
 from frontier.db.base import UserRole
 from frontier.db.session import Database

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from frontier.api.app import create_app
 from frontier.api.deps import SessionDep
+from frontier.app import create_app
 from frontier.db import migrate
 from frontier.db.embedded import EmbeddedPostgres
 from frontier.db.session import Database

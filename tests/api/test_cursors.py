@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.catalog.models import Technology
 from frontier.db.session import Database
 from frontier.trends.models import TechnologyTrend

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.db import migrate
 from frontier.db.session import Database
 

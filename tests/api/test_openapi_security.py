@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.db.session import Database
 
 from .conftest import AllowAll

@@ -42,7 +42,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from frontier.api.app import ROUTERS
+from frontier.app import ROUTERS
 
 from .conftest import World, assert_no_secrets, stored_secrets
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from schemathesis import GenerationMode
 from sqlalchemy import Engine
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.db import migrate
 from frontier.db.base import UserRole
 from frontier.db.embedded import EmbeddedPostgres

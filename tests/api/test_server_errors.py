@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from frontier.api.app import create_app
 from frontier.api.deps import SessionDep
+from frontier.app import create_app
 from frontier.db.session import Database
 from frontier.logs import configure_logging
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.config import Settings
 from frontier.ingest.models import ExternalDataSource
 

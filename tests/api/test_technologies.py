@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.db.session import Database
 from frontier.demo.loader import DATA, read_catalogue
 

@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.cache import CacheClass
 from frontier.db import migrate
 from frontier.db.embedded import EmbeddedPostgres

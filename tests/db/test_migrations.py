@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
+from frontier.app import metadata
 from frontier.db import migrate
-from frontier.db.registry import metadata
 
 ENUMS = {
     "tech_ecosystem",

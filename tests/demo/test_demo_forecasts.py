@@ -8,7 +8,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.db.session import Database
 from frontier.demo.loader import forecast_demo, score_demo_trends
 from frontier.trends import forecast_store

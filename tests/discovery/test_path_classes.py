@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from frontier.api.auth import UserScope
+from frontier.db.scope import UserScope
 from frontier.db.session import Database
 from frontier.discovery.content.service import import_demo_content, import_feed_entries
 from frontier.discovery.embeddings import active_model

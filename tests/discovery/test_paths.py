@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from frontier.api.app import create_app
-from frontier.api.auth import UserScope
+from frontier.app import create_app
 from frontier.clock import FixedClock
+from frontier.db.scope import UserScope
 from frontier.db.session import Database
 from frontier.discovery.paths.progress import record_progress
 from frontier.discovery.paths.schemas import ContextIn, ProgressIn

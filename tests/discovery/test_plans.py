@@ -14,8 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from frontier.api.auth import UserScope
 from frontier.cli import explore as explore_cli
+from frontier.db.scope import UserScope
 from frontier.db.session import Database
 from frontier.discovery.paths.progress import record_progress
 from frontier.discovery.paths.schemas import PathOut, ProgressIn

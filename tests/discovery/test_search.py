@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from starlette.routing import NoMatchFound
 from typer.testing import CliRunner
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.cache import CacheClass
 from frontier.cli import search as search_cli
 from frontier.db.base import ExplorationDepth, TechEcosystem

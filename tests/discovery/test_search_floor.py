@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.cli import search as search_cli
 from frontier.db.session import Database
 from frontier.discovery.search.service import DEFAULT_RANKING, NOTHING_MATCHED, Ranking, run_search

@@ -17,7 +17,6 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy import Engine, create_engine, text
 
-from frontier.accounts.models import RateLimitCounter
 from frontier.config import Settings
 from frontier.db.embedded import EmbeddedPostgres
 from frontier.outage import OUTAGE_PAUSE_SECONDS
@@ -25,6 +24,7 @@ from frontier.security.ratelimit import (
     Decision,
     Limit,
     PostgresRateLimiter,
+    RateLimitCounter,
     RateLimiter,
     RedisRateLimiter,
     hashed_key,

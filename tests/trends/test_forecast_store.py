@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.db.session import Database
 from frontier.trends import forecast_store
 from frontier.trends.analytics import compute_scores

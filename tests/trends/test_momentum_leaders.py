@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from frontier.api.app import create_app
+from frontier.app import create_app
 from frontier.cli import trends
 from frontier.db.session import Database
 from frontier.trends.analytics import compute_scores

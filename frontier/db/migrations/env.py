@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from frontier.db.registry import metadata
+from frontier.db.base import Base
 
 connection = context.config.attributes["connection"]
 
@@ -19,7 +19,8 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 context.configure(
     connection=connection,
-    target_metadata=metadata(),
+    # every table, once frontier.app has been imported (the CLI and the tests do; so must an autogenerate run)
+    target_metadata=Base.metadata,
     transaction_per_migration=True,
     compare_type=True,
     include_object=include_object,

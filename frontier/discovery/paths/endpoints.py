@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from frontier.api.auth import Scope, clock, rate_limit
+from frontier.accounts.auth import Scope, rate_limit
+from frontier.api.deps import clock
 from frontier.cache import CacheClass
 from frontier.clock import Clock
 from frontier.discovery.paths import progress

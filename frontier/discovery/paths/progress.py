@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert
 
-from frontier.api.auth import UserScope
+from frontier.db.scope import UserScope
 from frontier.discovery.content.models import ExplorationUnit
 from frontier.discovery.paths.models import ExplorationProgress
 from frontier.discovery.paths.schemas import ProgressIn, ProgressOut

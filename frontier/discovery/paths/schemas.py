@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictInt
 
-from frontier.api.inputs import Input
+from frontier.inputs import Input
 
 
 class PathItem(BaseModel):

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from frontier.api.auth import rate_limit
+from frontier.accounts.auth import rate_limit
 from frontier.api.deps import SessionDep
 from frontier.cache import CacheClass
 from frontier.db.base import ExplorationDepth, TechEcosystem

@@ -28,8 +28,8 @@ import snowballstemmer
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from frontier.api.inputs import NUL
 from frontier.errors import FieldProblem, InvalidInput
+from frontier.inputs import NUL
 
 MAX_QUERY_CHARS = 200
 MIN_CORRECTED_LENGTH = 4  # shorter words have too many near neighbours to correct safely

@@ -1,26 +1,25 @@
-"""Who is calling: one shared resolution of the caller, CSRF protection, and the ownership scope.
-
-Every private query goes through ``UserScope``, which adds ``user_id = <caller>`` itself, so no route filters
-by hand; a row of another user is simply not found (404, never 403, so ids can't be probed).
+"""Who is calling: one shared resolution of the caller (API token or session cookie), CSRF protection, the
+roles a route needs, the caller's ownership scope (``frontier.db.scope.UserScope``), and what the OpenAPI
+schema says about credentials.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontier.accounts import credentials
 from frontier.accounts.models import AccessToken, User, UserSession
-from frontier.api.deps import SessionDep
+from frontier.api.deps import SessionDep, client_address, clock
 from frontier.clock import Clock
 from frontier.db.base import UserRole
+from frontier.db.scope import UserScope
 from frontier.errors import NotFound
 from frontier.security.ratelimit import API_PER_CALLER, RateLimiter, ip_key
 
@@ -48,17 +47,6 @@ class Caller:
 
 
 ANONYMOUS = Caller(user_id=None, role=None, via="anonymous")
-
-
-def clock(request: Request) -> Clock:
-    """The app's clock."""
-    app_clock: Clock = request.app.state.clock
-    return app_clock
-
-
-def client_address(request: Request) -> str:
-    """The caller's address (forwarding headers believed only from trusted proxies)."""
-    return str(getattr(request.state, "client_address", None) or "unknown")
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -173,46 +161,6 @@ def rate_limit(request: Request, who: CallerDep) -> None:
         raise HTTPException(
             429, "too many requests; retry later", headers={"Retry-After": str(decision.retry_after)}
         )
-
-
-class UserScope:
-    """The caller's private rows: every query it builds is filtered by the caller's ``user_id``."""
-
-    def __init__(self, session: Session, user_id: uuid.UUID) -> None:
-        self.session = session
-        self.user_id = user_id
-
-    def select(self, model: type[M]) -> Select[M]:
-        """``SELECT`` of the caller's rows of ``model``."""
-        return select(model).where(model.user_id == self.user_id)  # type: ignore[attr-defined]
-
-    def all(self, query: Select[M]) -> Sequence[M]:
-        """Run a query built with ``select``."""
-        return self.session.scalars(query).all()
-
-    def get(self, model: type[M], row_id: uuid.UUID) -> M:
-        """The caller's row with this id; NotFound for a missing row and for anyone else's."""
-        row = self.session.get(model, _key(model, self.user_id, row_id))
-        if row is None:
-            raise NotFound(f"no {model.__tablename__} with id {row_id}")  # type: ignore[attr-defined]
-        return row
-
-    def add(self, row: Any) -> None:
-        """Add a new row owned by the caller."""
-        row.user_id = self.user_id
-        self.session.add(row)
-
-    def delete(self, row: Any) -> None:
-        """Delete one of the caller's rows."""
-        if row.user_id != self.user_id:
-            raise NotFound("no such row")
-        self.session.delete(row)
-
-
-def _key(model: type[Any], user_id: uuid.UUID, row_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
-    # Primary keys of user-scoped tables are (user_id, <id>), in that order.
-    names = [column.name for column in inspect(model).primary_key]
-    return tuple(user_id if name == "user_id" else row_id for name in names)
 
 
 def user_scope(who: Annotated[Caller, Depends(require_user)], session: SessionDep) -> UserScope:
