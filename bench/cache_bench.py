@@ -6,9 +6,9 @@ calls, keyed exactly as their routes key them:
 - the exploration path (``GET /api/v1/me/exploration-path``): ``EXPLORATION_RECS``, private to the user,
   loader ``plan_exploration``, budgets 25 and 120 minutes;
 - search (``GET /api/v1/search``): ``DEEP_DIVE_CONTENT``, shared, loader ``run_search``, a set of queries;
-- a trend (``GET /api/v1/trends/{slug}``): ``TECH_TRENDS``, shared, loader ``insights.get_trend``, the first
+- a trend (``GET /api/v1/trends/{slug}``): ``TECH_TRENDS``, shared, loader ``trends.service.get_trend``, the first
   ``BENCH_CACHE_TRENDS`` scored technologies by slug; and the ranked list (``GET /api/v1/trends``, a page of 50):
-  ``TRENDING_CONTENT``, loader ``insights.list_trends``, each sort order.
+  ``TRENDING_CONTENT``, loader ``trends.service.list_trends``, each sort order.
 Each is measured uncached (the loader alone), as a miss (loader + serialise + store) and as a hit (every key
 read ``BENCH_CACHE_HITS`` times), in this process's memory and, if Redis answers at 127.0.0.1:6379, in Redis
 DB 15 (entries there are made stale first by invalidating the users and the ``content`` and ``trends`` tags, never
@@ -38,7 +38,7 @@ from frontier.discovery.embeddings import active_model, ensure_index
 from frontier.discovery.paths.schemas import PathOut
 from frontier.discovery.paths.service import plan_exploration
 from frontier.discovery.search.service import SearchResult, content_filters, run_search
-from frontier.trends import service as insights
+from frontier.trends import service as trends_service
 from frontier.trends.endpoints import TREND_PAGE, TREND_TAGS
 from frontier.trends.schemas import TrendDetail, TrendSort
 
@@ -161,7 +161,7 @@ def measure_trends(cache: Cache, session: Session) -> tuple[Timings, Timings]:
     for slug in slugs:
 
         def load(s: str = slug) -> TrendDetail:
-            return insights.get_trend(session, s, None)
+            return trends_service.get_trend(session, s, None)
 
         def read(s: str = slug) -> TrendDetail:
             return cache.get_or_load(
@@ -181,7 +181,7 @@ def measure_trends(cache: Cache, session: Session) -> tuple[Timings, Timings]:
     for sort in SORTS:
 
         def load_list(o: TrendSort = sort) -> Page[Any]:
-            return insights.list_trends(session, page, sort=o)
+            return trends_service.list_trends(session, page, sort=o)
 
         def read_list(o: TrendSort = sort) -> Page[Any]:
             return cache.get_or_load(

@@ -116,7 +116,7 @@ def list_(
     """Scored technologies, best first: status, momentum, priority, growth and what each rests on."""
     from frontier.db.base import TechEcosystem, TrendStatus
     from frontier.db.pagination import PageParams
-    from frontier.trends import service as insights
+    from frontier.trends import service as trends
 
     statuses = [s.value for s in TrendStatus]
     if status is not None and status not in statuses:
@@ -127,7 +127,7 @@ def list_(
     if sort not in SORTS:
         raise fail(f"--sort: '{sort}' is not one of {', '.join(SORTS)}", EXIT_USAGE)
     with database() as db, db.session() as session:
-        page = insights.list_trends(
+        page = trends.list_trends(
             session,
             PageParams(limit=limit, after=None),
             sort=cast("TrendSort", sort),
@@ -173,19 +173,19 @@ def show(
     """A technology's scores, status, history (sparklines) and latest forecast."""
     from frontier.catalog.repository import resolve_names
     from frontier.errors import NotFound
-    from frontier.trends import service as insights
+    from frontier.trends import service as trends
 
     with database() as db, db.session() as session:
         technology_id = resolve_names(session, [name])[name]
-        slug = insights.slug_of(session, technology_id) if technology_id else None
+        slug = trends.slug_of(session, technology_id) if technology_id else None
         if slug is None:
             raise unknown_technology(session, name)
         try:
-            trend = insights.get_trend(session, slug, None)
+            trend = trends.get_trend(session, slug, None)
         except NotFound:
             trend = None
-        history = insights.get_history(session, slug, None, None)
-        forecast = insights.get_forecast(session, slug)
+        history = trends.get_history(session, slug, None, None)
+        forecast = trends.get_forecast(session, slug)
     if trend is not None:
         table = Table(title=f"{trend.name} ({trend.slug}) — {trend.trend_status.value}", show_header=False)
         for label, value in (

@@ -24,7 +24,7 @@ from frontier.cache import CacheClass
 from frontier.db.base import TechEcosystem, TrendStatus
 from frontier.db.pagination import Page, PageParams
 from frontier.trends import alerts, forecast_store
-from frontier.trends import service as insights
+from frontier.trends import service as trends
 from frontier.trends.schemas import (
     FollowOut,
     ModelRecord,
@@ -67,7 +67,7 @@ def list_trends(
     answer: Page[TrendOut] = request.app.state.cache.get_or_load(
         CacheClass.TRENDING_CONTENT,
         key,
-        lambda: insights.list_trends(session, page, sort=sort, status=status, ecosystem=ecosystem),
+        lambda: trends.list_trends(session, page, sort=sort, status=status, ecosystem=ecosystem),
         user_id=None,
         model=TREND_PAGE,
         tags=TREND_TAGS,
@@ -81,14 +81,14 @@ def get_trend(request: Request, who: CallerDep, session: SessionDep, slug: Slug)
     detail: TrendDetail = request.app.state.cache.get_or_load(
         CacheClass.TECH_TRENDS,
         ["trend", slug],
-        lambda: insights.get_trend(session, slug, None),  # the shared entry knows no caller
+        lambda: trends.get_trend(session, slug, None),  # the shared entry knows no caller
         user_id=None,
         model=TrendDetail,
         tags=TREND_TAGS,
     )
     if who.user_id is None:
         return detail
-    return detail.model_copy(update={"followed": insights.is_followed(session, slug, who.user_id)})
+    return detail.model_copy(update={"followed": trends.is_followed(session, slug, who.user_id)})
 
 
 @router.get("/{slug}/history", response_model=TrendHistory, summary="A technology's score history and series")
@@ -103,7 +103,7 @@ def get_history(
     history: TrendHistory = request.app.state.cache.get_or_load(
         CacheClass.TECH_TRENDS,
         ["history", slug, since, until],
-        lambda: insights.get_history(session, slug, since, until),
+        lambda: trends.get_history(session, slug, since, until),
         user_id=None,
         model=TrendHistory,
         tags=HISTORY_TAGS,
@@ -117,7 +117,7 @@ def get_forecast(request: Request, session: SessionDep, slug: Slug) -> TrendFore
     forecast: TrendForecast = request.app.state.cache.get_or_load(
         CacheClass.TECH_TRENDS,
         ["forecast", slug],
-        lambda: insights.get_forecast(session, slug),
+        lambda: trends.get_forecast(session, slug),
         user_id=None,
         model=TrendForecast,
         tags=FORECAST_TAGS,

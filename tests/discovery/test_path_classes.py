@@ -151,7 +151,7 @@ def test_new_trend_scores_reach_the_next_plan(db: Database) -> None:
         assert any(item.learning_outcome_prediction["trend_awareness_boost"] == 10 for item in path.items)
 
 
-# The pool's definition (paths_sql, before PLAN_CANDIDATES) computed the slow way, over every item: per
+# The pool's definition (paths.repository, before PLAN_CANDIDATES) computed the slow way, over every item: per
 # first-unit length m, the best 3 * N(m) + 4 groups (ties in the class order, then by content id), the best
 # :cap + 2 untouched items of each, every item of a class of at most WHOLE_CLASS items one of those is in when
 # its group is among the best N(m), and every touched item at its next unit.

@@ -1,4 +1,4 @@
-"""Session plans (planner_sessions): the rules as properties, and exactness against brute force. No database."""
+"""Session plans (paths.sessions): the rules as properties, and exactness against brute force. No database."""
 
 from __future__ import annotations
 

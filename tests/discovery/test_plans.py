@@ -1,4 +1,4 @@
-"""Plans a person would follow, on the demo corpus: the rules of ``planner_sessions`` as properties over a
+"""Plans a person would follow, on the demo corpus: the rules of ``discovery.paths.sessions`` as properties over a
 few people (different focus areas, levels and progress) and budgets, through the path function, the CLI and
 the API's schema."""
 

@@ -34,7 +34,7 @@ from tests.cache.test_notify import eventually
 
 LABELLED = json.loads((Path(__file__).parent / "queries.json").read_text(encoding="utf-8"))["queries"]
 # How queries were read before the vocabulary moved into the process: pg_trgm shortlists in SQL, the same
-# difflib ratio decides (frontier/discovery/search_terms.py until November 2026). The reference here.
+# difflib ratio decides (frontier/discovery/search/terms.py, as search_terms.py, until November 2026). The reference here.
 PG_TRGM_CANDIDATES = """
 WITH unknown AS MATERIALIZED (
     SELECT q.word FROM unnest(CAST(:words AS text[])) AS q(word)

@@ -26,7 +26,7 @@ def exploration_path(
     """The best units for you within the time you have, foundations first, each with why it was chosen."""
     return request.app.state.cache.get_or_load(  # type: ignore[no-any-return]
         CacheClass.EXPLORATION_RECS,
-        ["path", "session", minutes],  # "session": session plans (planner_sessions); older entries differ
+        ["path", "session", minutes],  # "session": session plans (paths.sessions); older entries differ
         lambda: paths.plan_exploration(scope.session, scope.user_id, minutes),
         user_id=scope.user_id,
         model=PathOut,

@@ -1,6 +1,6 @@
 """How well a unit suits the moment (contextual picks): the device, the connection and the attention span,
 as terms added to the person's score, in Python (to explain a pick) and in SQL (to choose the picks by them:
-``paths_sql.CANDIDATES``' ``{context}``), from the same tables.
+``paths.repository.CANDIDATES``' ``{context}``), from the same tables.
 
 Each term changes which units come first, not only their order among the person's best: a phone prefers
 pages, video and audio over fixed-page formats and units of at most ``PHONE_SPAN`` minutes; a connection

@@ -1,7 +1,7 @@
 """The plan's vocabulary (``Candidate``, ``PlanOptions``, the budget limits) and the one-unit-per-item planner
 the session planner grew from.
 
-Plans are made by ``planner_sessions.plan_session``, which continues started items, finishes what fits and
+Plans are made by ``sessions.plan_session``, which continues started items, finishes what fits and
 keeps to a few technologies; it reuses this module's objective (per-technology cap and decay). ``plan_path``
 below picks at most one unit per item: it is kept as the reference that objective is defined and tested on
 (tests/discovery/test_planner.py), not called by the product. What follows describes it.
@@ -37,11 +37,11 @@ fragments out, the decay and the cap are what stop a plan filling up with one to
 Inputs and exactness: each candidate is a content item's NEXT unit (the lowest position the user has not
 completed), so a plan holds at most one unit per item and never needs intra-item precedence; the following
 unit becomes a candidate next time. The solver is exact over the candidates given: no feasible subset of
-them has a higher value. Which units it is given is the repository's choice (``paths_sql.PLAN_CANDIDATES``: a
+them has a higher value. Which units it is given is the repository's choice (``repository.PLAN_CANDIDATES``: a
 pool chosen by the score without its similarity term, then cut down by an exchange argument that keeps an
 optimal plan of the pool), so a path is optimal relative to that pool, not to the whole catalogue.
 Complexity O(N · min(c, group size) · B) time, one numpy operation over the budget axis per unit, and as
-much boolean memory for the decisions (see ``planner_knapsack``).
+much boolean memory for the decisions (see ``knapsack``).
 
 Order: foundations before depth — depth ascending, then technologies together (the technology with the
 best unit first), then score descending. ``greedy_seed``, ``trim_to_constraints`` and ``objective`` let a

@@ -313,7 +313,7 @@ chosen AS (
         SELECT s.*, dense_rank() OVER (PARTITION BY s.minutes ORDER BY s.group_best DESC, s.grp) AS group_rank
         FROM scored s WHERE s.in_group <= :cap OR s.position > 1
     ) g
-    -- an item the person started stays a candidate: a session plan continues it first (planner_sessions)
+    -- an item the person started stays a candidate: a session plan continues it first (paths.sessions)
     WHERE g.group_rank <= (:max_minutes - g.minutes) / least(g.minutes, (SELECT minutes FROM shortest)) + 2
        OR g.position > 1
 )

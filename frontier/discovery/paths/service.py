@@ -1,7 +1,7 @@
 """Personalised exploration paths (the seed's ``generate_personalized_exploration_path``, done right) and
 contextual picks (its ``recommend_contextual_content``).
 
-The database ranks the items for the person by their scoring class (``paths_sql.PLAN_CANDIDATES``: a few
+The database ranks the items for the person by their scoring class (``repository.PLAN_CANDIDATES``: a few
 hundred classes, not every item), scores a pool of the best items of enough distinct technologies per unit
 length exactly, and hands the exact planner the units an optimal plan of that pool may need; the plan is the
 set worth most within the time budget over that pool, and every item says why it was chosen.
@@ -130,7 +130,7 @@ def score_content(
 
 
 def plan_exploration(session: Session, user_id: uuid.UUID, minutes: int) -> PathOut:
-    """The plan for the person within ``minutes`` (``planner_sessions``: continue what they started, finish
+    """The plan for the person within ``minutes`` (``paths.sessions``: continue what they started, finish
     something, a few technologies), foundations first, each step with its link and reasons."""
     if not 1 <= minutes <= 480:
         raise InvalidInput([FieldProblem("minutes", "must be between 1 and 480")])
@@ -302,7 +302,7 @@ def _path_details(
 
 def contextual_picks(session: Session, user_id: uuid.UUID, context: ContextIn) -> list[ContextPick]:
     """Up to ten units suited to the device, connection, attention span and time available now: the best next
-    units that fit the time by the person's score plus the moment's terms (``context_fit``)."""
+    units that fit the time by the person's score plus the moment's terms (``paths.picks``)."""
     text_only = context.connection in ("limited", "offline", "2g")
     no_video = context.connection == "3g"
     extra = sql.CONTEXT_FILTER + (" AND c.format NOT IN ('video')" if no_video else "")

@@ -2,9 +2,9 @@
 
 The pipeline, and what each part earns on the labelled queries (tests/discovery/queries.json, 139 queries;
 a result counts when its section or technologies match the query's labels). All of it is one SQL statement
-after the query is read and embedded (``search_sql``):
+after the query is read and embedded (``search.repository``):
 
-1. Read the query (``search_terms``): misspelled technology and section words are corrected from a
+1. Read the query (``search.terms``): misspelled technology and section words are corrected from a
    vocabulary held in the process ("pyhton" -> "python"; no round trip unless a word would be corrected),
    and the phrases that may name a technology are kept.
 2. Embed the corrected query once (items embed "section: title").
