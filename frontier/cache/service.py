@@ -207,17 +207,18 @@ class Cache:
         return True
 
     def _fetch(self, entry: CacheEntry, adapter: TypeAdapter[T], loader: Callable[[], T]) -> tuple[T, bool]:
-        """The value and whether this call loaded it."""
+        """The value and whether this call loaded it. The one place a backend failure fails open: reading or
+        claiming failed, so the loader answers (storing and releasing fail open where they happen)."""
         if self._outage.ongoing() or not self._apply_pending_bumps("loading"):
             return loader(), True
         try:
             found, digest = self._lookup(entry, adapter)
+            if found is not None:
+                return found.value, False
+            return self._load_once(entry, adapter, loader, digest)
         except CacheBackendError as error:
             self._outage.fail("loading", error)
             return loader(), True
-        if found is not None:
-            return found.value, False
-        return self._load_once(entry, adapter, loader, digest)
 
     def _lookup(self, entry: CacheEntry, adapter: TypeAdapter[T]) -> tuple[_Found[T] | None, str]:
         """The live value, if any, and the digest of the current generations (to store a new value under)."""
@@ -236,21 +237,14 @@ class Cache:
     def _load_once(
         self, entry: CacheEntry, adapter: TypeAdapter[T], loader: Callable[[], T], digest: str
     ) -> tuple[T, bool]:
-        """Load under the key's claim; while another process holds it, poll for its result (bounded)."""
+        """Load under the key's claim; while another process holds it, poll for its result (bounded).
+        A backend failure while claiming or polling propagates to ``_fetch``, before anything was loaded."""
         for _ in range(self._polls):
-            try:
-                claim = self.backend.claim(entry.lock_key, self._lock_seconds)
-            except CacheBackendError as error:
-                self._outage.fail("loading", error)
-                return loader(), True
+            claim = self.backend.claim(entry.lock_key, self._lock_seconds)
             if claim is not None:
                 return self._load_and_store(entry, adapter, loader, digest, claim), True
             self._sleep(self._poll_seconds)
-            try:
-                found, digest = self._lookup(entry, adapter)
-            except CacheBackendError as error:
-                self._outage.fail("loading", error)
-                return loader(), True
+            found, digest = self._lookup(entry, adapter)
             if found is not None:
                 return found.value, False
         log.info("waited too long for another process to load a %s result", entry.cache_class.value)
