@@ -88,11 +88,16 @@ def _median_change(months: int) -> str:
     return f"(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(ARRAY[{changes}]) c)"
 
 
+# A month's value of a signal: the total of a flow, the last value of a level.
+_SIGNAL_VALUE = "CASE WHEN (m.source, m.metric) IN ({}) THEN m.total ELSE m.last END".format(
+    ", ".join(f"('{source}', '{metric}')" for source, metric, kind, _ in SIGNALS if kind == "flow")
+)
+
 # A series' complete months in the window, oldest first. A full computation reads every series; an incremental
 # one probes the changed technologies' series through the primary key (months already in order, no sort).
 _SERIES_ALL = f"""
     SELECT m.technology_id, m.source, m.metric, max(m.month) AS latest_month,
-           array_agg(m.total ORDER BY m.month) AS totals, array_agg(m.last ORDER BY m.month) AS lasts
+           array_agg({_SIGNAL_VALUE} ORDER BY m.month) AS a
     FROM signal_months m
     WHERE m.month >= {WINDOW_START} AND m.month < {WINDOW_END} AND (m.source, m.metric) IN {SIGNAL_PAIRS}
     GROUP BY m.technology_id, m.source, m.metric
@@ -101,7 +106,7 @@ _SERIES_CHANGED = f"""
     SELECT c.technology_id, m.* FROM changed c
     CROSS JOIN LATERAL (
         SELECT m.source, m.metric, max(m.month) AS latest_month,
-               array_agg(m.total ORDER BY m.month) AS totals, array_agg(m.last ORDER BY m.month) AS lasts
+               array_agg({_SIGNAL_VALUE} ORDER BY m.month) AS a
         FROM signal_months m
         WHERE m.technology_id = c.technology_id AND m.month >= {WINDOW_START} AND m.month < {WINDOW_END}
           AND (m.source, m.metric) IN {SIGNAL_PAIRS}
@@ -115,13 +120,12 @@ def _features(series: str) -> str:
     return f"""
 WITH {SIGNALS_CTE},
 series AS ({series}),
-kept AS MATERIALIZED (
-    SELECT x.technology_id, x.source, x.metric, s.kind, s.weight,
-           CASE WHEN s.kind = 'flow' THEN x.totals ELSE x.lasts END AS a, cardinality(x.totals) AS n
+kept AS (
+    SELECT x.technology_id, x.source, x.metric, s.kind, s.weight, x.a, cardinality(x.a) AS n
     FROM series x JOIN signals s ON s.source = x.source AND s.metric = x.metric
     -- stale series (nothing in the last 3 complete months) and series shorter than 4 months don't score
     WHERE x.latest_month >= (date_trunc('month', CAST(:as_of AS date)) - interval '3 months')::date
-      AND cardinality(x.totals) >= 4
+      AND cardinality(x.a) >= 4
       -- a technology with repository stars uses them; the language-list sum (top100_stars) only stands in
       AND NOT (x.metric = 'top100_stars' AND EXISTS (
           SELECT 1 FROM series r WHERE r.technology_id = x.technology_id AND r.source = 'github' AND r.metric = 'stars'))
@@ -151,6 +155,13 @@ FROM growth
 
 
 SIGNAL_FEATURES = _features(_SERIES_ALL)
+
+# The columns the full computation's later steps join and group its temp tables by: all ANALYZE looks at.
+JOIN_COLUMNS = {
+    "signal_features": "technology_id, source, metric",
+    "signal_stats": "source, metric",
+    "tech_scores": "technology_id",
+}
 
 STATS_FROM_FEATURES = """
 WITH med AS (
