@@ -196,8 +196,8 @@ def measure(engine: Engine, label: str, queries: Sequence[Query], target: str) -
     rest = [t - e for t, e in zip(ours.total, ours.embedding, strict=True)]
     print(
         f"    of which embedding the query: p50 {statistics.median(ours.embedding) * 1000:.1f} ms, "
-        f"p95 {percentile(ours.embedding, 0.95) * 1000:.1f} ms (its CPU time, which other processes' load "
-        f"doesn't stretch: p50 {statistics.median(ours.embedding_cpu) * 1000:.1f} ms, "
+        f"p95 {percentile(ours.embedding, 0.95) * 1000:.1f} ms (its CPU time: waiting for a core excluded, "
+        f"contention for caches not: p50 {statistics.median(ours.embedding_cpu) * 1000:.1f} ms, "
         f"p95 {percentile(ours.embedding_cpu, 0.95) * 1000:.1f} ms); the rest (model, reading, ranking): "
         f"p50 {statistics.median(rest) * 1000:.1f} ms, p95 {percentile(rest, 0.95) * 1000:.1f} ms; "
         f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
