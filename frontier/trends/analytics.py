@@ -29,6 +29,7 @@ PIPELINE = "analytics"  # the trend_monitoring_pipeline row holding the analytic
 DEFAULT_WEIGHTS = {"github": 0.35, "stackoverflow": 0.2, "packages": 0.2, "jobs": 0.25}
 DEFAULT_SPIKE = 2.0  # momentum points gained within 30 days that make a spike alert
 LEVEL_CUTS = [i / 100 for i in range(1, 100)]
+WORK_MEM = "256MB"  # for the full computation's sorts and materialised steps (``_compute_all``)
 
 Method = Literal["default", "seed"]
 
@@ -189,17 +190,23 @@ def _compute_all(
         result = session.execute(text(sql.statement(template, None)), params)
         return int(getattr(result, "rowcount", 0) or 0)
 
+    # Every series' arrays are held at once (100,000 series: about 100 MB): with the server's default work_mem
+    # they went to temp files three times over. For this computation only; the caller's setting is restored.
+    caller_work_mem = session.execute(text("SELECT current_setting('work_mem')")).scalar_one()
+    session.execute(text("SELECT set_config('work_mem', :mem, true)"), {"mem": WORK_MEM})
     for name, query in (("signal_features", sql.SIGNAL_FEATURES), ("signal_stats", sql.STATS_FROM_FEATURES)):
         run(sql.temp_table(name, query))
-        session.execute(text(f"ANALYZE {name}"))  # row counts for the plans below
+        # row counts and the join keys' statistics for the plans below (not the arrays and JSON)
+        session.execute(text(f"ANALYZE {name} ({sql.JOIN_COLUMNS[name]})"))
     _keep_normalisation(session, pipeline, params["as_of"])
     run(sql.temp_table("first_seen", sql.FIRST_DETECTED))
     run(sql.temp_table("tech_scores", TECH_SCORES))
-    session.execute(text("ANALYZE tech_scores"))
+    session.execute(text(f"ANALYZE tech_scores ({sql.JOIN_COLUMNS['tech_scores']})"))
     scored = int(session.execute(text("SELECT count(*) FROM tech_scores")).scalar_one())
     written = run(sql.UPSERT_TRENDS)
     run(sql.SNAPSHOT)
     notified = run(sql.ALERTS)
     for temp in ("tech_scores", "first_seen", "signal_stats", "signal_features"):
         session.execute(text(f"DROP TABLE IF EXISTS {temp}"))  # a second computation in one transaction
+    session.execute(text("SELECT set_config('work_mem', :mem, true)"), {"mem": caller_work_mem})
     return scored, written, notified

@@ -322,7 +322,7 @@ ORDER BY score DESC, content_id"""
 # The units of each candidate item from its next one on (``:content_ids`` with ``:positions``), at most
 # ``:max_units`` each (the most a budget holds): a session plan may take several in a row and finish the item.
 REMAINING_UNITS = """
-SELECT u.content_id, u.unit_id, u.position, u.estimated_minutes AS minutes
+SELECT u.content_id::text, u.unit_id::text, u.estimated_minutes AS minutes
 FROM unnest(CAST(:content_ids AS uuid[]), CAST(:positions AS int[])) AS b(content_id, position)
 JOIN exploration_units u ON u.content_id = b.content_id
  AND u.position >= b.position AND u.position < b.position + :max_units

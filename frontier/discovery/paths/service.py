@@ -172,27 +172,29 @@ def _session_items(
     by content id."""
     if not found:
         return {}, {}
+    keys = [str(r["content_id"]) for r in found]
     units: dict[str, list[int]] = {}
     unit_ids: dict[str, list[str]] = {}
-    for r in session.execute(
+    # ids come as text and rows as tuples: a two-hour plan reads about a thousand units
+    for content_id, unit_id, unit_minutes in session.execute(
         text(sql.REMAINING_UNITS),
         {
-            "content_ids": [str(r["content_id"]) for r in found],
+            "content_ids": keys,
             "positions": [int(r["position"]) for r in found],
             "max_units": minutes // OPTIONS.min_minutes,
         },
-    ).mappings():
-        units.setdefault(str(r["content_id"]), []).append(int(r["minutes"]))
-        unit_ids.setdefault(str(r["content_id"]), []).append(str(r["unit_id"]))
+    ).tuples():
+        units.setdefault(content_id, []).append(int(unit_minutes))
+        unit_ids.setdefault(content_id, []).append(unit_id)
     items = {
-        str(r["content_id"]): SessionItem(
-            key=str(r["content_id"]),
-            group=str(r["technology_id"] or r["content_id"]),
+        key: SessionItem(
+            key=key,
+            group=str(r["technology_id"]) if r["technology_id"] else key,
             score=float(r["score"]),
-            unit_minutes=tuple(units[str(r["content_id"])]),
+            unit_minutes=tuple(units[key]),
             started=int(r["position"]) > 1,
         )
-        for r in found
+        for key, r in zip(keys, found, strict=True)
     }
     return items, unit_ids
 

@@ -119,6 +119,7 @@ def _solve_group(
     table = np.full((cap + 1, budget + 1), -np.inf)
     table[0, 0] = 0.0
     decisions = []
+    powers = np.array([decay**k for k in range(cap)])[:, np.newaxis]
     for item in group:
         before = table.copy()
         taken = np.zeros(table.shape, dtype=np.int16)
@@ -127,11 +128,10 @@ def _solve_group(
             total += minutes
             if total > budget:
                 break
-            gains = np.array([item.run_value(units) * decay**k for k in range(cap)])
-            with_run = before[:cap, : budget + 1 - total] + gains[:, np.newaxis]
+            with_run = before[:cap, : budget + 1 - total] + item.run_value(units) * powers
             better = with_run > table[1:, total:]
-            table[1:, total:] = np.where(better, with_run, table[1:, total:])
-            taken[1:, total:] = np.where(better, units, taken[1:, total:])
+            np.copyto(table[1:, total:], with_run, where=better)  # in place: views of table and taken
+            np.copyto(taken[1:, total:], units, where=better)
         decisions.append(taken)
     counts: npt.NDArray[np.intp] = np.argmax(table, axis=0)  # the first maximum: fewer items on a tie
     return table[counts, np.arange(budget + 1)], counts, decisions
@@ -147,8 +147,8 @@ def _add_group(table: Table, best: Table) -> npt.NDArray[np.intp]:
     for length in np.flatnonzero(np.isfinite(best))[1:]:  # 0 minutes: the group is not used
         with_group = before[:-1, : budget + 1 - length] + best[length]
         better = with_group > table[1:, length:]
-        table[1:, length:] = np.where(better, with_group, table[1:, length:])
-        lengths[1:, length:] = np.where(better, length, lengths[1:, length:])
+        np.copyto(table[1:, length:], with_group, where=better)  # in place: views of table and lengths
+        np.copyto(lengths[1:, length:], length, where=better)
     return lengths
 
 
