@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench install clean
+# Test workers (pytest-xdist): each runs its own embedded PostgreSQL on a copy of the run's demo database.
+TEST_WORKERS ?= 2
+
+.PHONY: run test test-fast lint bench install clean
 
 install: $(STAMP)
 
@@ -27,7 +30,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# The inner loop: everything but the tests that start extra servers or kill processes (no lint).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -3,12 +3,16 @@ transaction (or, for migration and backup tests, a database of its own)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -17,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 import frontier.app  # noqa: F401  every table mapped and every task registered, as the entry points do
 from frontier.config import get_settings
 from frontier.db import migrate
-from frontier.db.embedded import EmbeddedPostgres
+from frontier.db.embedded import DATABASE, EmbeddedPostgres
 from frontier.db.session import Database
 from frontier.demo.loader import load_demo
 
@@ -36,13 +40,59 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     get_settings.cache_clear()
 
 
+def _worker_index() -> int:
+    """0 without pytest-xdist, else the worker's number (gw0 -> 0, gw1 -> 1, ...)."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder, shared by every xdist worker (each worker's basetemp is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+
+
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A stopped PostgreSQL data folder holding the migrated demo database: built once per run by the first
+    worker that asks (the others wait for it), then copied by every worker instead of migrating and loading."""
+    root = _run_root(tmp_path_factory)
+    template = root / "demo-template"
+    with (root / "demo-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / "built").exists():
+            building = root / "demo-template-building"
+            shutil.rmtree(building, ignore_errors=True)
+            server = EmbeddedPostgres(building)
+            server.start()
+            engine = create_engine(server.url())
+            migrate.upgrade(engine)
+            with sessionmaker(engine).begin() as session:
+                load_demo(session)
+            engine.dispose()
+            server.stop()  # a clean shutdown: the copies start without crash recovery
+            building.rename(template)
+            (template / "built").touch()
+    return template / "postgres"
+
+
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    """The session's embedded PostgreSQL server (in the project's .pytest-tmp, see pyproject)."""
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    """The session's embedded PostgreSQL server (in the project's .pytest-tmp, see pyproject), started on a
+    copy of the run's demo template."""
+    template = _demo_template(tmp_path_factory)
+    folder = tmp_path_factory.mktemp("pg")
+    subprocess.run(["cp", "-a", str(template), str(folder / "postgres")], check=True)  # -a keeps owners
+    server = EmbeddedPostgres(folder)
     server.start()
+    # A pristine copy nobody connects to, for tests that need a demo database of their own (demo_database).
+    admin = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{DEMO_TEMPLATE}" TEMPLATE "{DATABASE}" STRATEGY FILE_COPY'))
+    admin.dispose()
     yield server
     server.force_stop()
+
+
+DEMO_TEMPLATE = "demo_template"
 
 
 def create_database(server: EmbeddedPostgres, name: str) -> Engine:
@@ -66,11 +116,8 @@ def drop_database(server: EmbeddedPostgres, engine: Engine) -> None:
 
 @pytest.fixture(scope="session")
 def migrated_engine(pg_server: EmbeddedPostgres) -> Iterator[Engine]:
-    """The session's database, migrated to head and holding the demo data."""
+    """The session's database, migrated to head and holding the demo data (from the template)."""
     engine = create_engine(pg_server.url(), pool_size=10)
-    migrate.upgrade(engine)
-    with sessionmaker(engine).begin() as session:
-        load_demo(session)
     yield engine
     engine.dispose()
 
@@ -90,6 +137,20 @@ def db(migrated_engine: Engine, pg_server: EmbeddedPostgres) -> Iterator[Databas
 
 
 @pytest.fixture
+def demo_database(pg_server: EmbeddedPostgres) -> Iterator[Engine]:
+    """A database of the test's own holding the migrated demo (copied from the server's template in about a
+    second, instead of migrating and loading); dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{DEMO_TEMPLATE}" STRATEGY FILE_COPY'))
+    admin.dispose()
+    engine = create_engine(pg_server.url(name))
+    yield engine
+    drop_database(pg_server, engine)
+
+
+@pytest.fixture
 def empty_database(pg_server: EmbeddedPostgres) -> Iterator[Engine]:
     """A database of the test's own, with nothing in it; dropped afterwards."""
     engine = create_database(pg_server, f"t_{uuid.uuid4().hex[:12]}")
@@ -100,7 +161,10 @@ def empty_database(pg_server: EmbeddedPostgres) -> Iterator[Engine]:
 # Read at import: the autouse _isolated_environment fixture removes every FRONTIER_* variable before a test
 # body first asks for the (lazily created) session fixture below.
 TEST_REDIS_URL = os.environ.get("FRONTIER_TEST_REDIS_URL")
-_TEST_REDIS_DB = 15  # the only database the fixtures ever flush: never a developer's DB 0
+if TEST_REDIS_URL is not None and _worker_index():  # each xdist worker flushes a database of its own
+    TEST_REDIS_URL = urlsplit(TEST_REDIS_URL)._replace(path=f"/{15 - _worker_index()}").geturl()
+# The only database the fixtures ever flush (never a developer's DB 0): 15, then one lower per xdist worker.
+_TEST_REDIS_DB = 15 - _worker_index()
 
 
 def _redis_answers(url: str) -> bool:

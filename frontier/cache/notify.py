@@ -101,7 +101,8 @@ class InvalidationListener:
                     first = False
                     self._listening.set()
                     while not self._stop.is_set():
-                        for notice in conn.notifies(timeout=0.5, stop_after=100):
+                        # a short wait: stop() (every app shutdown, every test client) is seen within it
+                        for notice in conn.notifies(timeout=0.1, stop_after=100):
                             self._invalidate(_parse(notice.payload))
             except psycopg.Error as error:
                 self._listening.clear()

@@ -8,10 +8,7 @@ from typing import Any
 import procrastinate
 from sqlalchemy import Engine, text
 
-from frontier.db import migrate
-from frontier.db.embedded import EmbeddedPostgres
 from frontier.db.session import Database, libpq_url
-from frontier.demo.loader import load_demo
 from frontier.ingest.tasks import blueprint
 from frontier.jobs.app import job_context
 from tests.ingest.conftest import add_source
@@ -23,13 +20,8 @@ def _task(app: procrastinate.App, suffix: str) -> Any:
     return next(task for name, task in app.tasks.items() if name.endswith(suffix))
 
 
-def test_the_worker_dispatches_and_runs_a_due_sync(
-    empty_database: Engine, pg_server: EmbeddedPostgres, replay: ReplayServer
-) -> None:
-    migrate.upgrade(empty_database)
-    database = Database(url=empty_database.url.render_as_string(hide_password=False), engine=empty_database)
-    with database.session() as session:
-        load_demo(session)
+def test_the_worker_dispatches_and_runs_a_due_sync(demo_database: Engine, replay: ReplayServer) -> None:
+    database = Database(url=demo_database.url.render_as_string(hide_password=False), engine=demo_database)
     replay.route("/repos/facebook/react", fixture("github/repos_facebook_react.json"))
     add_source(database, "gh", "github_api", replay.url, data_types_to_sync=["repositories"])
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=libpq_url(database.url)))
@@ -43,7 +35,7 @@ def test_the_worker_dispatches_and_runs_a_due_sync(
                 await app.run_worker_async(wait=False)  # ...then the sync it queued
 
     asyncio.run(work())
-    with empty_database.connect() as connection:
+    with demo_database.connect() as connection:
         runs = connection.execute(text("SELECT status, records_processed FROM data_sync_runs")).all()
         jobs = connection.execute(text("SELECT task_name, status FROM procrastinate_jobs")).all()
     # Only facebook/react is served: every other technology's repositories answer 404 (item errors).
