@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-import procrastinate
 from sqlalchemy import Engine, text
 
-from frontier.db.session import Database, libpq_url
-from frontier.ingest.tasks import blueprint
-from frontier.jobs.app import job_context
+from frontier.db.session import Database
+from frontier.jobs.app import bound_app, job_context
 from tests.ingest.conftest import add_source
 from tests.ingest.replay import ReplayServer, fixture
-
-
-def _task(app: procrastinate.App, suffix: str) -> Any:
-    # Registering the module's blueprint twice in one test session prefixes its names twice: match the end.
-    return next(task for name, task in app.tasks.items() if name.endswith(suffix))
 
 
 def test_the_worker_dispatches_and_runs_a_due_sync(demo_database: Engine, replay: ReplayServer) -> None:
     database = Database(url=demo_database.url.render_as_string(hide_password=False), engine=demo_database)
     replay.route("/repos/facebook/react", fixture("github/repos_facebook_react.json"))
     add_source(database, "gh", "github_api", replay.url, data_types_to_sync=["repositories"])
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=libpq_url(database.url)))
-    app.add_tasks_from(blueprint, namespace="ingest")
 
+    # Frontier's own task app, as the worker runs it (a second App holding the same blueprint would re-bind
+    # the blueprint's tasks to itself and break every later worker in this process).
     async def work() -> None:
-        async with app.open_async():
-            await _task(app, "dispatch_due_syncs").defer_async(timestamp=1790000000)
-            with job_context(database):
-                await app.run_worker_async(wait=False)  # runs the dispatcher...
-                await app.run_worker_async(wait=False)  # ...then the sync it queued
+        with bound_app(database) as app:
+            async with app.open_async():
+                await app.configure_task("ingest:dispatch_due_syncs").defer_async(timestamp=1790000000)
+                with job_context(database):
+                    await app.run_worker_async(wait=False, queues=["ingest"])  # runs the dispatcher...
+                    await app.run_worker_async(wait=False, queues=["ingest"])  # ...then the sync it queued
 
     asyncio.run(work())
     with demo_database.connect() as connection:
