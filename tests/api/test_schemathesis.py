@@ -46,6 +46,8 @@ from frontier.app import ROUTERS
 
 from .conftest import World, assert_no_secrets, stored_secrets
 
+pytestmark = pytest.mark.slow  # minutes of fuzzing, backtests or whole-database copies: not in make test-fast
+
 MAX_EXAMPLES = 25
 ACTORS = ("owner", "admin", "anonymous")
 CHECKS = [

@@ -23,6 +23,8 @@ from tests.conftest import create_database, drop_database
 from .conftest import Actor, AllowAll, _actor
 from .test_schemathesis import ROUTES, fuzz_statuses
 
+pytestmark = pytest.mark.slow  # minutes of fuzzing, backtests or whole-database copies: not in make test-fast
+
 MAX_EXAMPLES = 10
 
 

@@ -20,6 +20,8 @@ from frontier.db.session import Database
 from frontier.errors import FrontierError, InvalidInput
 from frontier.jobs.app import bound_app
 
+pytestmark = pytest.mark.slow  # minutes of fuzzing, backtests or whole-database copies: not in make test-fast
+
 # What a round trip must keep: the demo's series, catalogue, content and embeddings, accounts and the job queue.
 COUNTED = ("observations", "technologies", "exploration_content", "content_embeddings", "users")
 COUNTED += ("procrastinate_jobs",)

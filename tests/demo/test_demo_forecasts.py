@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -15,6 +16,8 @@ from frontier.trends import forecast_store
 from frontier.trends.forecasting import FORECASTERS
 from frontier.trends.forecasting.series import parse_month
 from frontier.trends.models import TrendPrediction, TrendPredictionModel
+
+pytestmark = pytest.mark.slow  # minutes of fuzzing, backtests or whole-database copies: not in make test-fast
 
 
 def test_the_demo_has_forecasts_a_track_record_and_calibrated_intervals(db: Database) -> None:

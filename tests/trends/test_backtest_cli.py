@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from frontier.cli.main import app
 from frontier.trends.forecasting import FORECASTERS, format_month, parse_month
 
+pytestmark = pytest.mark.slow  # minutes of fuzzing, backtests or whole-database copies: not in make test-fast
+
 SAMPLE = Path(__file__).parent.parent / "data" / "forecast_sample.csv"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -6,10 +6,13 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from frontier.cli.main import app
 from tests.conftest import TESTS
+
+pytestmark = pytest.mark.slow  # minutes of fuzzing, backtests or whole-database copies: not in make test-fast
 
 SAMPLE = TESTS / "data" / "forecast_sample.csv"
 runner = CliRunner()

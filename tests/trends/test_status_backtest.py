@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from frontier.db.session import Database
@@ -17,6 +18,8 @@ from frontier.trends.status_backtest import (
     format_table,
     quarters,
 )
+
+pytestmark = pytest.mark.slow  # minutes of fuzzing, backtests or whole-database copies: not in make test-fast
 
 # the demo's series end 2025-08: 2024-07 is the last quarter with 12 months of data after it
 DAYS = [day for day in quarters(2021, 2024) if day <= date(2024, 7, 1)]
