@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, create_engine, text
 
+from frontier import app as registry
 from frontier.db import migrate
 from frontier.db.embedded import EmbeddedPostgres
 
@@ -21,6 +22,7 @@ BENCH_DATA = Path(__file__).parent / ".data"  # inside the project: see README, 
 @contextmanager
 def bench_database(name: str) -> Iterator[Engine]:
     """A freshly migrated database on an embedded server under bench/.data, dropped afterwards."""
+    registry.metadata()  # every table mapped, so a benchmark's ORM writes resolve their foreign keys
     BENCH_DATA.mkdir(exist_ok=True)
     server = EmbeddedPostgres(BENCH_DATA)
     server.start()
