@@ -28,6 +28,13 @@ from frontier.demo.loader import load_demo
 TESTS = Path(__file__).parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-xdist's workers inherit COLUMNS=80, and Rich fixes a console's width to COLUMNS when it is
+    created: CLI tests set COLUMNS per invocation, so no console may be created with it already set."""
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No test reads the developer's FRONTIER_* variables or writes to their data folder."""
