@@ -41,6 +41,8 @@ from frontier.discovery.embeddings.tasks import refresh_embeddings
 from frontier.ingest.connectors.base import FeedEntry
 from frontier.jobs.app import task_app
 
+pytestmark = pytest.mark.slow  # builds embedding models / fits every forecaster: not in make test-fast
+
 
 class HashingBackend:
     """A tiny deterministic backend: each word adds ±1 to a dimension chosen by its hash."""
@@ -254,7 +256,6 @@ def test_section_centroids_are_unit_vectors_per_section(content: Database, hashi
     assert all(abs(float(np.linalg.norm(v)) - 1.0) < 1e-5 for v in centroids.values())
 
 
-@pytest.mark.slow
 def test_the_whole_demo_embeds_with_minilm(content: Database, minilm: MiniLMBackend) -> None:
     started = time.perf_counter()
     with content.session() as session:

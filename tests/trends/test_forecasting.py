@@ -36,6 +36,8 @@ from frontier.trends.forecasting import (
 )
 from frontier.trends.forecasting.models import Forecast, seed_momentum
 
+pytestmark = pytest.mark.slow  # builds embedding models / fits every forecaster: not in make test-fast
+
 SAMPLE = Path(__file__).parent.parent / "data" / "forecast_sample.csv"
 
 
