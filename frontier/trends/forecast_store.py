@@ -256,10 +256,11 @@ GROUP BY m.model_id ORDER BY m.model_name
 """
 
 COVERAGE_BY_HORIZON = """
-SELECT model_id, horizon_months, count(*) AS scored,
-       avg(CASE WHEN (actual_outcome ->> 'within_interval')::boolean THEN 1.0 ELSE 0.0 END) AS coverage
-FROM trend_predictions WHERE actual_outcome IS NOT NULL
-GROUP BY model_id, horizon_months ORDER BY model_id, horizon_months
+SELECT p.model_id, p.horizon_months, count(*) AS scored,
+       avg(CASE WHEN (p.actual_outcome ->> 'within_interval')::boolean THEN 1.0 ELSE 0.0 END) AS coverage
+FROM trend_predictions p JOIN trend_prediction_models m ON m.model_id = p.model_id
+WHERE p.actual_outcome IS NOT NULL AND (CAST(:model AS text) IS NULL OR m.model_name = CAST(:model AS text))
+GROUP BY p.model_id, p.horizon_months ORDER BY p.model_id, p.horizon_months
 """
 
 
@@ -267,7 +268,7 @@ def track_record(session: Session, model: str | None = None) -> list[dict[str, A
     """Per model (or the one named): forecasts stored and scored, mean accuracy, interval coverage overall
     and per horizon (months ahead) of the scored ones, and the backtest's metrics and coverage."""
     by_horizon: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for row in session.execute(text(COVERAGE_BY_HORIZON)):
+    for row in session.execute(text(COVERAGE_BY_HORIZON), {"model": model}):  # one model's rows, when named
         by_horizon[row.model_id].append(
             {"horizon": int(row.horizon_months), "scored": int(row.scored), "coverage": float(row.coverage)}
         )
